@@ -1,0 +1,289 @@
+package org.subnetatlas.schemas;
+
+import static org.apache.spark.sql.types.DataTypes.BooleanType;
+import static org.apache.spark.sql.types.DataTypes.DateType;
+import static org.apache.spark.sql.types.DataTypes.DoubleType;
+import static org.apache.spark.sql.types.DataTypes.IntegerType;
+import static org.apache.spark.sql.types.DataTypes.LongType;
+import static org.apache.spark.sql.types.DataTypes.StringType;
+import static org.apache.spark.sql.types.DataTypes.TimestampType;
+
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Every table of the {@code atlas} database, declared once. Column names are the public contract
+ * (see DESIGN.md): add columns freely, never rename one. Code elsewhere refers to columns through
+ * the constants here.
+ */
+public final class Tables {
+
+  private static final Map<String, String> DELTA_PROPS = Map.of(
+      "delta.appendOnly", "false",
+      "delta.checkpointInterval", "10");
+
+  /** Sampled architectures, one row per arch_id. */
+  public static final class Architectures {
+    public static final String ARCH_ID = "arch_id";
+    public static final String SPACE = "space";
+    public static final String SPACE_VERSION = "space_version";
+    public static final String FAMILY = "family";
+    public static final String ENCODING = "encoding";
+    public static final String RESOLUTION = "resolution";
+    public static final String MACS = "macs";
+    public static final String PARAMS = "params";
+    public static final String SAMPLER = "sampler";
+    public static final String SEED = "seed";
+    public static final String FIRST_SEEN_DATE = "first_seen_date";
+
+    public static final TableDef TABLE = new TableDef(
+        "architectures",
+        "Sampled sub-networks: canonical encoding and analytic cost, one row per arch_id",
+        new StructType()
+            .add(ARCH_ID, StringType, false, "sha-256 of space, space version and canonical encoding")
+            .add(SPACE, StringType, false)
+            .add(SPACE_VERSION, StringType, false)
+            .add(FAMILY, StringType, false, "supernet | stitched")
+            .add(ENCODING, StringType, false, "canonical JSON encoding")
+            .add(RESOLUTION, IntegerType, false)
+            .add(MACS, LongType, false, "multiply-accumulates, OFA counting convention")
+            .add(PARAMS, LongType, false, "parameters including BN affine")
+            .add(SAMPLER, StringType, false)
+            .add(SEED, LongType, false)
+            .add(FIRST_SEEN_DATE, DateType, false),
+        List.of(ARCH_ID), List.of(), DELTA_PROPS);
+
+    private Architectures() {}
+  }
+
+  /** Which architectures each night sampled; evaluate works from this list. */
+  public static final class Samples {
+    public static final String BUILD_DATE = "build_date";
+    public static final String SPACE = "space";
+    public static final String ARCH_ID = "arch_id";
+    public static final String SAMPLE_INDEX = "sample_index";
+    public static final String SAMPLER = "sampler";
+    public static final String SEED = "seed";
+    public static final String RUN_ID = "run_id";
+
+    public static final TableDef TABLE = new TableDef(
+        "samples",
+        "The architectures sampled for each build date and space",
+        new StructType()
+            .add(BUILD_DATE, DateType, false)
+            .add(SPACE, StringType, false)
+            .add(ARCH_ID, StringType, false)
+            .add(SAMPLE_INDEX, IntegerType, false, "order of the draw; extremes first")
+            .add(SAMPLER, StringType, false)
+            .add(SEED, LongType, false)
+            .add(RUN_ID, StringType, false),
+        List.of(BUILD_DATE, SPACE, ARCH_ID), List.of(BUILD_DATE), DELTA_PROPS);
+
+    private Samples() {}
+  }
+
+  /** Trained weight-sharing supernets. */
+  public static final class Supernets {
+    public static final String SUPERNET_ID = "supernet_id";
+    public static final String SPACE = "space";
+    public static final String SPACE_VERSION = "space_version";
+    public static final String CHECKPOINT_URI = "checkpoint_uri";
+    public static final String CONFIG = "config";
+    public static final String CONFIG_HASH = "config_hash";
+    public static final String DATASET = "dataset";
+    public static final String TRAIN_IMAGES = "train_images";
+    public static final String EPOCHS = "epochs";
+    public static final String PHASE_LOSSES = "phase_losses";
+    public static final String FINAL_LOSS = "final_loss";
+    public static final String SKIPPED_STEPS = "skipped_steps";
+    public static final String TRAIN_SECONDS = "train_seconds";
+    public static final String DEVICE_ID = "device_id";
+    public static final String RUN_ID = "run_id";
+    public static final String BUILD_DATE = "build_date";
+    public static final String CREATED_AT = "created_at";
+
+    public static final TableDef TABLE = new TableDef(
+        "supernets",
+        "Trained supernets and where their checkpoints are",
+        new StructType()
+            .add(SUPERNET_ID, StringType, false, "sha-256 of space, version, dataset, config and build date")
+            .add(SPACE, StringType, false)
+            .add(SPACE_VERSION, StringType, false)
+            .add(CHECKPOINT_URI, StringType, false)
+            .add(CONFIG, StringType, false, "training configuration, JSON")
+            .add(CONFIG_HASH, StringType, false)
+            .add(DATASET, StringType, false)
+            .add(TRAIN_IMAGES, LongType, false, "images in the training split")
+            .add(EPOCHS, IntegerType, false, "epochs over all phases")
+            .add(PHASE_LOSSES, StringType, false, "mean loss per phase, JSON")
+            .add(FINAL_LOSS, DoubleType, true)
+            .add(SKIPPED_STEPS, IntegerType, false, "steps skipped for a non-finite loss")
+            .add(TRAIN_SECONDS, DoubleType, false)
+            .add(DEVICE_ID, StringType, false)
+            .add(RUN_ID, StringType, false)
+            .add(BUILD_DATE, DateType, false)
+            .add(CREATED_AT, TimestampType, false),
+        List.of(SUPERNET_ID), List.of(), DELTA_PROPS);
+
+    private Supernets() {}
+  }
+
+  /** Accuracy, latency, energy and memory records. */
+  public static final class Measurements {
+    public static final String ARCH_ID = "arch_id";
+    public static final String SUPERNET_ID = "supernet_id";
+    public static final String DATASET = "dataset";
+    public static final String SPLIT = "split";
+    public static final String DEVICE_ID = "device_id";
+    public static final String BUILD_DATE = "build_date";
+    public static final String TOP1 = "top1";
+    public static final String TOP5 = "top5";
+    public static final String LOSS = "loss";
+    public static final String N_IMAGES = "n_images";
+    public static final String BN_RECALIBRATED = "bn_recalibrated";
+    public static final String RECALIBRATION_IMAGES = "recalibration_images";
+    public static final String EVAL_SECONDS = "eval_seconds";
+    public static final String LATENCY_P50_MS = "latency_p50_ms";
+    public static final String LATENCY_P90_MS = "latency_p90_ms";
+    public static final String LATENCY_P99_MS = "latency_p99_ms";
+    public static final String LATENCY_MEAN_MS = "latency_mean_ms";
+    public static final String LATENCY_STD_MS = "latency_std_ms";
+    public static final String LATENCY_BATCH_SIZE = "latency_batch_size";
+    public static final String LATENCY_WARMUP = "latency_warmup";
+    public static final String LATENCY_REPEATS = "latency_repeats";
+    public static final String ENERGY_MJ = "energy_mj";
+    public static final String ENERGY_METHOD = "energy_method";
+    public static final String PEAK_MEMORY_BYTES = "peak_memory_bytes";
+    public static final String RUN_ID = "run_id";
+    public static final String MEASURED_AT = "measured_at";
+
+    public static final TableDef TABLE = new TableDef(
+        "measurements",
+        "One row per (arch_id, supernet_id, dataset, split, device_id, build_date)",
+        new StructType()
+            .add(ARCH_ID, StringType, false)
+            .add(SUPERNET_ID, StringType, false)
+            .add(DATASET, StringType, false)
+            .add(SPLIT, StringType, false)
+            .add(DEVICE_ID, StringType, false)
+            .add(TOP1, DoubleType, true, "top-1 accuracy in [0, 1] with inherited weights")
+            .add(TOP5, DoubleType, true)
+            .add(LOSS, DoubleType, true, "mean cross-entropy")
+            .add(N_IMAGES, IntegerType, true, "images evaluated")
+            .add(BN_RECALIBRATED, BooleanType, true)
+            .add(RECALIBRATION_IMAGES, IntegerType, true, "training images forwarded to recalibrate BN")
+            .add(EVAL_SECONDS, DoubleType, true)
+            .add(LATENCY_P50_MS, DoubleType, true)
+            .add(LATENCY_P90_MS, DoubleType, true)
+            .add(LATENCY_P99_MS, DoubleType, true)
+            .add(LATENCY_MEAN_MS, DoubleType, true)
+            .add(LATENCY_STD_MS, DoubleType, true)
+            .add(LATENCY_BATCH_SIZE, IntegerType, true)
+            .add(LATENCY_WARMUP, IntegerType, true)
+            .add(LATENCY_REPEATS, IntegerType, true)
+            .add(ENERGY_MJ, DoubleType, true)
+            .add(ENERGY_METHOD, StringType, true, "nvml | rapl | estimated")
+            .add(PEAK_MEMORY_BYTES, LongType, true)
+            .add(RUN_ID, StringType, false)
+            .add(MEASURED_AT, TimestampType, false)
+            .add(BUILD_DATE, DateType, false),
+        List.of(ARCH_ID, SUPERNET_ID, DATASET, SPLIT, DEVICE_ID, BUILD_DATE),
+        List.of(BUILD_DATE), DELTA_PROPS);
+
+    private Measurements() {}
+  }
+
+  /** A fingerprint per machine that trained, evaluated or measured. */
+  public static final class Devices {
+    public static final String DEVICE_ID = "device_id";
+    public static final String HOST_CLASS = "host_class";
+    public static final String CPU_MODEL = "cpu_model";
+    public static final String CPU_CORES = "cpu_cores";
+    public static final String MEMORY_BYTES = "memory_bytes";
+    public static final String GPU_NAME = "gpu_name";
+    public static final String OS = "os";
+    public static final String JAVA_VERSION = "java_version";
+    public static final String ENGINE = "engine";
+    public static final String ENGINE_VERSION = "engine_version";
+    public static final String NATIVE_VERSION = "native_version";
+    public static final String FIRST_SEEN = "first_seen";
+
+    public static final TableDef TABLE = new TableDef(
+        "devices",
+        "Machines that produced records: hardware, OS and engine versions",
+        new StructType()
+            .add(DEVICE_ID, StringType, false, "sha-256 prefix of the fingerprint columns")
+            .add(HOST_CLASS, StringType, false, "cpu | gpu")
+            .add(CPU_MODEL, StringType, false)
+            .add(CPU_CORES, IntegerType, false)
+            .add(MEMORY_BYTES, LongType, false)
+            .add(GPU_NAME, StringType, true)
+            .add(OS, StringType, false)
+            .add(JAVA_VERSION, StringType, false)
+            .add(ENGINE, StringType, false)
+            .add(ENGINE_VERSION, StringType, false, "DJL version")
+            .add(NATIVE_VERSION, StringType, false, "PyTorch native library version")
+            .add(FIRST_SEEN, TimestampType, false),
+        List.of(DEVICE_ID), List.of(), DELTA_PROPS);
+
+    private Devices() {}
+  }
+
+  /** One row per job run: what ran, with which arguments and code, and what it wrote. */
+  public static final class Runs {
+    public static final String RUN_ID = "run_id";
+    public static final String JOB = "job";
+    public static final String ARGS = "args";
+    public static final String CONFIG_HASH = "config_hash";
+    public static final String CODE_VERSION = "code_version";
+    public static final String BUILD_DATE = "build_date";
+    public static final String STARTED_AT = "started_at";
+    public static final String ENDED_AT = "ended_at";
+    public static final String STATUS = "status";
+    public static final String ROW_COUNTS = "row_counts";
+    public static final String MESSAGE = "message";
+
+    public static final TableDef TABLE = new TableDef(
+        "runs",
+        "Audit log: one row per job run",
+        new StructType()
+            .add(RUN_ID, StringType, false)
+            .add(JOB, StringType, false)
+            .add(ARGS, StringType, false, "arguments, JSON")
+            .add(CONFIG_HASH, StringType, false, "sha-256 of the effective spark.atlas.* settings")
+            .add(CODE_VERSION, StringType, false)
+            .add(BUILD_DATE, DateType, true)
+            .add(STARTED_AT, TimestampType, false)
+            .add(ENDED_AT, TimestampType, true)
+            .add(STATUS, StringType, false, "succeeded | failed")
+            .add(ROW_COUNTS, DataTypes.createMapType(StringType, LongType), true,
+                "rows written or merged per table")
+            .add(MESSAGE, StringType, true),
+        List.of(RUN_ID), List.of(), DELTA_PROPS);
+
+    private Runs() {}
+  }
+
+  /**
+   * Every table, in creation order. A method, not a constant: the nested table classes read this
+   * class's constants while they initialise.
+   */
+  public static List<TableDef> all() {
+    return List.of(Architectures.TABLE, Samples.TABLE, Supernets.TABLE, Measurements.TABLE,
+        Devices.TABLE, Runs.TABLE);
+  }
+
+  /** The table called {@code name} (with or without the {@code atlas.} prefix). */
+  public static TableDef byName(String name) {
+    String bare = name.startsWith(TableDef.DATABASE + ".")
+        ? name.substring(TableDef.DATABASE.length() + 1) : name;
+    return all().stream()
+        .filter(t -> t.name().equals(bare))
+        .findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("unknown table " + name));
+  }
+
+  private Tables() {}
+}
