@@ -8,7 +8,7 @@ import java.util.Arrays;
  * slot {@code i = stage * maxDepth + block}; slots past a stage's depth are inactive and hold 0 in
  * the canonical form.
  */
-public record MbArch(int[] ks, int[] e, int[] d, int r) {
+public record MbArch(int[] ks, int[] e, int[] d, int r) implements Arch {
 
   public MbArch {
     ks = ks.clone();
@@ -43,6 +43,11 @@ public record MbArch(int[] ks, int[] e, int[] d, int r) {
 
   public int depth(int stage) {
     return d[stage];
+  }
+
+  /** Whether ks and e have {@code blockSlots} entries and d has {@code stages}; no copying. */
+  public boolean hasShape(int blockSlots, int stages) {
+    return ks.length == blockSlots && e.length == blockSlots && d.length == stages;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package org.subnetatlas.spaces;
 
+import java.io.Serializable;
 import java.util.List;
 import java.util.Objects;
 
@@ -29,10 +30,11 @@ public record MbConvSpec(
     List<Integer> depthChoices,
     List<Integer> resolutionChoices,
     int seReduction,
-    int channelDivisor) {
+    int channelDivisor) implements Serializable {
 
   /** One elastic stage: output width, stride of its first block, activation, squeeze-excite. */
-  public record Stage(int width, int stride, Activation activation, boolean squeezeExcite) {}
+  public record Stage(int width, int stride, Activation activation, boolean squeezeExcite)
+      implements Serializable {}
 
   public enum Activation { RELU, HSWISH }
 

@@ -1,0 +1,129 @@
+package org.subnetatlas.jobs;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.subnetatlas.schemas.TableDef;
+import org.subnetatlas.schemas.Tables;
+import org.subnetatlas.udfs.spark.EvaluateUdf;
+import org.subnetatlas.udfs.spark.SpaceUdfs;
+
+/**
+ * Builds the Spark session every job runs in: Delta Lake, a persistent Hive catalog (embedded
+ * Derby under the warehouse, so table names survive the process) and the {@code atlas_*} SQL
+ * functions. The master comes from the profile or spark-submit, never from code.
+ */
+public final class AtlasSession {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AtlasSession.class);
+
+  private AtlasSession() {}
+
+  public static SparkSession open(AtlasConfig config, String appName) {
+    String warehouse = config.warehouse();
+    String metastore = metastoreDir(config, warehouse);
+    // Derby writes derby.log into the working directory unless told otherwise
+    System.setProperty("derby.stream.error.file", metastore + "/derby.log");
+    SparkSession.Builder builder = SparkSession.builder().appName(appName);
+    for (Map.Entry<String, String> e : config.all().entrySet()) {
+      if (e.getKey().startsWith("spark.")) {
+        builder.config(e.getKey(), e.getValue());
+      }
+    }
+    builder
+        .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+        .config("spark.sql.warehouse.dir", warehouse)
+        .config("spark.hadoop.javax.jdo.option.ConnectionURL",
+            "jdbc:derby:;databaseName=" + metastore + "/metastore_db;create=true")
+        .config("spark.hadoop.hive.metastore.schema.verification", "false")
+        .config("spark.hadoop.datanucleus.schema.autoCreateAll", "true")
+        .config("spark.sql.session.timeZone", config.get("spark.sql.session.timeZone", "UTC"))
+        .config(AtlasConfig.WAREHOUSE, warehouse)
+        .config(AtlasConfig.DATA, config.data())
+        .enableHiveSupport();
+    SparkSession spark = builder.getOrCreate();
+    SpaceUdfs.register(spark);
+    EvaluateUdf.register(spark, warehouse);
+    return spark;
+  }
+
+  /**
+   * Local directory of the embedded metastore: next to a local warehouse, else
+   * {@code spark.atlas.metastore} or {@code ./metastore}.
+   */
+  static String metastoreDir(AtlasConfig config, String warehouse) {
+    String configured = config.get(AtlasConfig.PREFIX + "metastore", null);
+    Path dir;
+    if (configured != null) {
+      dir = Paths.get(configured);
+    } else if (warehouse.startsWith("file:")) {
+      dir = Paths.get(URI.create(warehouse)).resolve("_metastore");
+    } else {
+      dir = Paths.get("metastore");
+    }
+    try {
+      Files.createDirectories(dir);
+    } catch (java.io.IOException e) {
+      throw new BadInputException("metastore directory " + dir + ": cannot create: " + e.getMessage());
+    }
+    return dir.toAbsolutePath().toString();
+  }
+
+  /** Location of table {@code t} under the warehouse. */
+  public static String tableLocation(String warehouse, TableDef t) {
+    return warehouse + "/" + TableDef.DATABASE + ".db/" + t.name();
+  }
+
+  /**
+   * Creates the database and every table that is missing, and adds columns declared in
+   * {@code schemas/} that an older table lacks. A table whose existing column has another type
+   * is refused: that is a wrong table, not one to migrate silently.
+   */
+  public static void ensureTables(SparkSession spark, String warehouse) {
+    spark.sql("CREATE DATABASE IF NOT EXISTS " + TableDef.DATABASE + " LOCATION '"
+        + warehouse + "/" + TableDef.DATABASE + ".db'");
+    for (TableDef t : Tables.all()) {
+      if (!spark.catalog().tableExists(t.qualifiedName())) {
+        spark.sql(t.createDdl(tableLocation(warehouse, t)));
+        LOG.debug("created {}", t.qualifiedName());
+      } else {
+        evolve(spark, t);
+      }
+    }
+  }
+
+  private static void evolve(SparkSession spark, TableDef t) {
+    StructType actual = spark.table(t.qualifiedName()).schema();
+    Map<String, StructField> existing = Arrays.stream(actual.fields())
+        .collect(Collectors.toMap(StructField::name, f -> f));
+    List<StructField> missing = Arrays.stream(t.schema().fields())
+        .filter(f -> !existing.containsKey(f.name()))
+        .toList();
+    for (StructField f : t.schema().fields()) {
+      StructField have = existing.get(f.name());
+      if (have != null && !have.dataType().sameType(f.dataType())) {
+        throw new BadInputException("table " + t.qualifiedName() + ": column " + f.name()
+            + " has type " + have.dataType().sql() + ", expected " + f.dataType().sql()
+            + " (wrong table schema; is the warehouse from another tool?)");
+      }
+    }
+    if (!missing.isEmpty()) {
+      String cols = missing.stream()
+          .map(f -> "`" + f.name() + "` " + f.dataType().sql())
+          .collect(Collectors.joining(", "));
+      spark.sql("ALTER TABLE " + t.qualifiedName() + " ADD COLUMNS (" + cols + ")");
+      LOG.info("{}: added columns {}", t.qualifiedName(), cols);
+    }
+  }
+}

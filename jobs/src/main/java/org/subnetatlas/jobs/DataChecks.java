@@ -1,0 +1,56 @@
+package org.subnetatlas.jobs;
+
+import java.io.IOException;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+
+/** Driver-side checks of the data location, so a wrong --data fails before any task or write. */
+final class DataChecks {
+
+  static final List<String> BUNDLED = List.of(
+      "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
+      "valid-images-idx3-ubyte.gz", "valid-labels-idx1-ubyte.gz",
+      "test-images-idx3-ubyte.gz", "test-labels-idx1-ubyte.gz");
+  static final List<String> FULL = List.of(
+      "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
+      "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz");
+
+  private DataChecks() {}
+
+  /** Throws {@link BadInputException} unless {@code uri} holds one of the two IDX layouts. */
+  static void requireFashionMnist(String uri) {
+    try {
+      Path dir = new Path(uri);
+      Configuration conf = SparkSession.getActiveSession().isDefined()
+          ? SparkSession.getActiveSession().get().sparkContext().hadoopConfiguration()
+          : new Configuration();
+      FileSystem fs = dir.getFileSystem(conf);
+      if (!fs.exists(dir)) {
+        throw new BadInputException("--data " + uri + ": no such directory");
+      }
+      if (!fs.getFileStatus(dir).isDirectory()) {
+        throw new BadInputException("--data " + uri + ": not a directory");
+      }
+      if (allPresent(fs, dir, BUNDLED) || allPresent(fs, dir, FULL)) {
+        return;
+      }
+      throw new BadInputException("--data " + uri + ": no Fashion-MNIST IDX files; expected "
+          + String.join(", ", BUNDLED) + " (bundled subset) or " + String.join(", ", FULL)
+          + " (full data set)");
+    } catch (IOException e) {
+      throw new BadInputException("--data " + uri + ": cannot read: " + e.getMessage(), e);
+    }
+  }
+
+  private static boolean allPresent(FileSystem fs, Path dir, List<String> names) throws IOException {
+    for (String n : names) {
+      if (!fs.exists(new Path(dir, n))) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

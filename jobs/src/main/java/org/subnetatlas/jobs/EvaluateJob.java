@@ -1,0 +1,182 @@
+package org.subnetatlas.jobs;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.subnetatlas.schemas.Tables.Architectures;
+import org.subnetatlas.schemas.Tables.Measurements;
+import org.subnetatlas.schemas.Tables.Samples;
+import org.subnetatlas.schemas.Tables.Supernets;
+import org.subnetatlas.transforms.DeltaWrites;
+import org.subnetatlas.transforms.DeltaWrites.OnMatch;
+import org.subnetatlas.udfs.EvalConfig;
+import org.subnetatlas.udfs.spark.DeviceRows;
+import org.subnetatlas.udfs.spark.SubnetEvaluation;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code atlas evaluate}: scores the night's sampled sub-networks with inherited supernet weights
+ * (BN recalibrated) on the held-out split, per partition, and MERGEs the rows into
+ * {@code atlas.measurements}. Sub-networks already measured for this date and supernet are
+ * skipped unless {@code --force}, so a rerun only finishes what is missing.
+ *
+ * <pre>spark-submit --class org.subnetatlas.jobs.EvaluateJob atlas-jobs-shaded.jar --date 2026-11-30</pre>
+ */
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+    description = "Evaluate the date's sampled sub-networks with the date's supernet into atlas.measurements.")
+public final class EvaluateJob extends StageCommand {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EvaluateJob.class);
+
+  static final String PARTITIONS = AtlasConfig.PREFIX + "eval.partitions";
+  static final String THREADS = AtlasConfig.PREFIX + "eval.threads";
+  static final String RECAL_IMAGES = AtlasConfig.PREFIX + "eval.recalibration-images";
+  static final String EVAL_IMAGES = AtlasConfig.PREFIX + "eval.images";
+  static final String BATCH = AtlasConfig.PREFIX + "eval.batch-size";
+  static final String BN_RECALIBRATE = AtlasConfig.PREFIX + "eval.bn-recalibrate";
+  static final String FORCE = AtlasConfig.PREFIX + "eval.force";
+
+  @Option(names = "--space", description = "Search space. Default: mbv3-tiny.")
+  String space;
+
+  @Option(names = "--eval-images", description = "Held-out images scored per sub-network.")
+  Integer evalImages;
+
+  @Option(names = "--recalibration-images", description = "Training images forwarded to recalibrate BN.")
+  Integer recalImages;
+
+  @Option(names = "--bn-recalibrate", arity = "1", paramLabel = "true|false",
+      description = "Recalibrate BN statistics per sub-network (default true).")
+  Boolean bnRecalibrate;
+
+  @Option(names = "--force", description = "Re-evaluate sub-networks already measured for this date.")
+  Boolean force;
+
+  @Override
+  Map<String, String> overrides() {
+    return settings(AtlasConfig.SPACE, space, EVAL_IMAGES, evalImages, RECAL_IMAGES, recalImages,
+        BN_RECALIBRATE, bnRecalibrate, FORCE, force);
+  }
+
+  @Override
+  Stage stage() {
+    return new EvaluateStage();
+  }
+
+  public static void main(String[] args) {
+    System.exit(AtlasCli.execute(new CommandLine(new EvaluateJob()), args));
+  }
+
+  static EvalConfig evalConfig(AtlasConfig config) {
+    EvalConfig d = EvalConfig.defaults();
+    return new EvalConfig(
+        config.getInt(RECAL_IMAGES, d.recalibrationImages(), 1, 1_000_000),
+        config.getInt(EVAL_IMAGES, d.evalImages(), 1, 1_000_000),
+        config.getInt(BATCH, d.batchSize(), 1, 65_536),
+        config.getBoolean(BN_RECALIBRATE, d.recalibrateBn()));
+  }
+
+  static final class EvaluateStage implements Stage {
+    @Override
+    public String name() {
+      return "evaluate";
+    }
+
+    @Override
+    public void validate(AtlasConfig config) {
+      TrainSupernetJob.trainableSpec(config);
+      evalConfig(config);
+      config.getInt(PARTITIONS, 48, 1, 1_000_000);
+      config.getInt(THREADS, 1, 1, 1024);
+      config.getBoolean(FORCE, false);
+      DataChecks.requireFashionMnist(config.data());
+    }
+
+    @Override
+    public void run(SparkSession spark, AtlasConfig config, LocalDate buildDate, RunRecorder run) {
+      String space = config.require(AtlasConfig.SPACE);
+      EvalConfig eval = evalConfig(config);
+      Row supernet = latestSupernet(spark, space, buildDate);
+      String supernetId = supernet.getAs(Supernets.SUPERNET_ID);
+      String checkpoint = supernet.getAs(Supernets.CHECKPOINT_URI);
+
+      Dataset<Row> todo = spark.table(Samples.TABLE.qualifiedName())
+          .where(col(Samples.BUILD_DATE).equalTo(lit(Date.valueOf(buildDate)))
+              .and(col(Samples.SPACE).equalTo(space)))
+          .select(Samples.ARCH_ID)
+          .join(spark.table(Architectures.TABLE.qualifiedName())
+              .select(Architectures.ARCH_ID, Architectures.SPACE, Architectures.ENCODING),
+              Architectures.ARCH_ID);
+      long sampled = todo.count();
+      if (sampled == 0) {
+        throw new BadInputException("no sampled architectures of " + space + " for " + buildDate
+            + "; run `atlas sample --date " + buildDate + "` first");
+      }
+      if (!config.getBoolean(FORCE, false)) {
+        Dataset<Row> done = spark.table(Measurements.TABLE.qualifiedName())
+            .where(col(Measurements.BUILD_DATE).equalTo(lit(Date.valueOf(buildDate)))
+                .and(col(Measurements.SUPERNET_ID).equalTo(supernetId))
+                .and(col(Measurements.SPLIT).equalTo(SubnetEvaluation.SPLIT)))
+            .select(Measurements.ARCH_ID);
+        todo = todo.join(done, todo.col(Architectures.ARCH_ID).equalTo(done.col(Measurements.ARCH_ID)),
+            "left_anti");
+      }
+      long total = todo.count();
+      run.count("sampled", sampled);
+      if (total == 0) {
+        LOG.info("evaluate: all {} sampled sub-networks already measured with supernet {}; --force re-evaluates",
+            sampled, supernetId.substring(0, 12));
+        return;
+      }
+      int partitions = (int) Math.min(total, config.getInt(PARTITIONS, 48, 1, 1_000_000));
+      LOG.info("evaluate: {} sub-networks of {} in {} partitions, supernet {}, {} recalibration + {} held-out images",
+          total, space, partitions, supernetId.substring(0, 12),
+          eval.recalibrateBn() ? eval.recalibrationImages() : 0, eval.evalImages());
+
+      List<Row> results;
+      try (TaskProgress progress = new TaskProgress(spark, "evaluate", "sub-networks", total, 10)) {
+        SubnetEvaluation fn = new SubnetEvaluation(space, checkpoint, config.data(), supernetId,
+            eval, config.getInt(THREADS, 1, 1, 1024), run.runId(), Date.valueOf(buildDate),
+            progress.counter());
+        // hash-partitioned, so a retried task sees the same rows; results are collected before
+        // any write so the expensive evaluation never runs twice (a MERGE reads its source twice)
+        results = todo.repartition(partitions, col(Architectures.ARCH_ID))
+            .mapPartitions(fn, Encoders.row(SubnetEvaluation.RESULT_SCHEMA))
+            .collectAsList();
+      }
+      Dataset<Row> measured = spark.createDataFrame(results, SubnetEvaluation.RESULT_SCHEMA);
+      run.count("devices_inserted", Devices.upsert(spark, measured));
+      Map<String, Long> merged = DeltaWrites.merge(spark, Measurements.TABLE,
+          measured.drop(DeviceRows.COLUMN), OnMatch.UPDATE);
+      run.count("evaluated", results.size());
+      run.count("measurements_inserted", merged.get("numTargetRowsInserted"));
+      run.count("measurements_updated", merged.get("numTargetRowsUpdated"));
+    }
+
+    private static Row latestSupernet(SparkSession spark, String space, LocalDate buildDate) {
+      List<Row> rows = spark.table(Supernets.TABLE.qualifiedName())
+          .where(col(Supernets.SPACE).equalTo(space)
+              .and(col(Supernets.BUILD_DATE).equalTo(lit(Date.valueOf(buildDate)))))
+          .orderBy(col(Supernets.CREATED_AT).desc())
+          .limit(1)
+          .collectAsList();
+      if (rows.isEmpty()) {
+        throw new BadInputException("no supernet of " + space + " trained for " + buildDate
+            + "; run `atlas train-supernet --date " + buildDate + "` first");
+      }
+      return rows.get(0);
+    }
+  }
+}

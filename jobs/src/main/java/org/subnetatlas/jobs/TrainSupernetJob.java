@@ -1,0 +1,192 @@
+package org.subnetatlas.jobs;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.subnetatlas.schemas.Tables.Supernets;
+import org.subnetatlas.spaces.MbConvSpace;
+import org.subnetatlas.spaces.MbConvSpec;
+import org.subnetatlas.spaces.SearchSpace;
+import org.subnetatlas.spaces.Spaces;
+import org.subnetatlas.transforms.DeltaWrites;
+import org.subnetatlas.transforms.DeltaWrites.OnMatch;
+import org.subnetatlas.udfs.SupernetConfig;
+import org.subnetatlas.udfs.spark.DeviceRows;
+import org.subnetatlas.udfs.spark.EvaluateUdf;
+import org.subnetatlas.udfs.spark.SupernetTraining;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code atlas train-supernet}: trains the space's weight-sharing supernet with progressive
+ * shrinking inside one Spark task, writes the checkpoint under the warehouse and records it in
+ * {@code atlas.supernets}. A supernet already trained for the same date, data and settings is
+ * reused unless {@code --force}.
+ *
+ * <pre>spark-submit --class org.subnetatlas.jobs.TrainSupernetJob atlas-jobs-shaded.jar --date 2026-11-30</pre>
+ */
+@Command(name = "train-supernet", mixinStandardHelpOptions = true,
+    description = "Train the space's supernet (progressive shrinking, sandwich rule, in-place distillation).")
+public final class TrainSupernetJob extends StageCommand {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TrainSupernetJob.class);
+
+  static final String EPOCHS = AtlasConfig.PREFIX + "train.epochs";
+  static final String MAX_IMAGES = AtlasConfig.PREFIX + "train.max-images";
+  static final String BATCH = AtlasConfig.PREFIX + "train.batch-size";
+  static final String SEED = AtlasConfig.PREFIX + "train.seed";
+  static final String THREADS = AtlasConfig.PREFIX + "train.threads";
+  static final String FORCE = AtlasConfig.PREFIX + "train.force";
+
+  @Option(names = "--space", description = "Search space with a trainable supernet. Default: mbv3-tiny.")
+  String space;
+
+  @Option(names = "--epochs", paramLabel = "L,K,D,E",
+      description = "Epochs of the phases largest, kernel, depth, expand. Default: the recipe's.")
+  String epochs;
+
+  @Option(names = "--max-train-images", description = "Train on the first N training images only.")
+  Integer maxImages;
+
+  @Option(names = "--force", description = "Retrain even if this date already has the supernet.")
+  Boolean force;
+
+  @Override
+  Map<String, String> overrides() {
+    return settings(AtlasConfig.SPACE, space, EPOCHS, epochs, MAX_IMAGES, maxImages, FORCE, force);
+  }
+
+  @Override
+  Stage stage() {
+    return new TrainStage();
+  }
+
+  public static void main(String[] args) {
+    System.exit(AtlasCli.execute(new CommandLine(new TrainSupernetJob()), args));
+  }
+
+  /** The trainable spec of the configured space, or bad input. */
+  static MbConvSpec trainableSpec(AtlasConfig config) {
+    String name = config.require(AtlasConfig.SPACE);
+    SearchSpace space = Spaces.get(name);
+    if (!(space instanceof MbConvSpace mb) || mb.spec().inputChannels() != 1
+        || mb.spec().resolutionChoices().stream().anyMatch(r -> r > 28)) {
+      throw new BadInputException("--space " + name + ": no supernet can be trained on"
+          + " Fashion-MNIST (28x28 grayscale) for this space; it is for sampling and analytic"
+          + " cost only. Trainable: mbv3-tiny");
+    }
+    return mb.spec();
+  }
+
+  /** The training recipe: the defaults with the configured overrides. */
+  static SupernetConfig supernetConfig(AtlasConfig config) {
+    SupernetConfig c = SupernetConfig.defaults();
+    String epochs = config.get(EPOCHS, null);
+    if (epochs != null) {
+      try {
+        int[] e = Arrays.stream(epochs.split(",")).map(String::trim).mapToInt(Integer::parseInt)
+            .toArray();
+        if (e.length != c.phases().size() || Arrays.stream(e).anyMatch(x -> x < 0 || x > 1000)) {
+          throw new NumberFormatException();
+        }
+        c = c.withEpochs(e);
+      } catch (NumberFormatException ex) {
+        throw new BadInputException(EPOCHS + "=" + epochs + ": expected " + c.phases().size()
+            + " comma-separated epoch counts (largest,kernel,depth,expand), each 0..1000");
+      }
+    }
+    c = c.withMaxTrainImages(config.getInt(MAX_IMAGES, c.maxTrainImages(), 0, 10_000_000));
+    c = c.withBatchSize(config.getInt(BATCH, c.batchSize(), 2, 65_536));
+    c = c.withSeed(config.getLong(SEED, c.seed(), Long.MIN_VALUE, Long.MAX_VALUE));
+    int threads = config.getInt(THREADS, c.intraOpThreads(), 1, 1024);
+    return new SupernetConfig(c.phases(), c.batchSize(), c.sandwichRandom(), c.kdRatio(),
+        c.labelSmoothing(), c.momentum(), c.weightDecay(), c.gradClip(), c.warmupSteps(),
+        c.maxTrainImages(), c.flip(), c.channelsLast(), threads, c.seed());
+  }
+
+  static final class TrainStage implements Stage {
+    @Override
+    public String name() {
+      return "train-supernet";
+    }
+
+    @Override
+    public void validate(AtlasConfig config) {
+      trainableSpec(config);
+      supernetConfig(config);
+      config.getBoolean(FORCE, false);
+      DataChecks.requireFashionMnist(config.data());
+    }
+
+    @Override
+    public void run(SparkSession spark, AtlasConfig config, LocalDate buildDate, RunRecorder run) {
+      MbConvSpec spec = trainableSpec(config);
+      SupernetConfig recipe = supernetConfig(config);
+      String recipeJson = SupernetTraining.toJson(recipe);
+      String data = config.data();
+      String supernetId = AtlasConfig.sha256(String.join("\n", spec.name(), spec.version(), data,
+          recipeJson, buildDate.toString()));
+      String checkpoint = EvaluateUdf.checkpointUri(config.warehouse(), spec.name(),
+          buildDate.toString(), supernetId);
+
+      if (!config.getBoolean(FORCE, false) && alreadyTrained(spark, supernetId, checkpoint)) {
+        LOG.info("train-supernet: supernet {} for {} already trained at {}; --force retrains",
+            supernetId.substring(0, 12), buildDate, checkpoint);
+        run.count("supernets_reused", 1);
+        return;
+      }
+      LOG.info("train-supernet: {} on {} ({} epochs: {})", spec.name(), data,
+          recipe.phases().stream().mapToInt(SupernetConfig.Phase::epochs).sum(), recipe.phases());
+      Row result = spark.range(0, 1, 1, 1)
+          .mapPartitions(new SupernetTraining(spec.name(), data, checkpoint, recipe),
+              Encoders.row(SupernetTraining.RESULT_SCHEMA))
+          .collectAsList().get(0);
+      Dataset<Row> stats = spark.createDataFrame(List.of(result), SupernetTraining.RESULT_SCHEMA);
+      run.count("devices_inserted", Devices.upsert(spark, stats));
+      Dataset<Row> row = stats
+          .withColumn(Supernets.SUPERNET_ID, lit(supernetId))
+          .withColumn(Supernets.SPACE, lit(spec.name()))
+          .withColumn(Supernets.SPACE_VERSION, lit(spec.version()))
+          .withColumn(Supernets.CHECKPOINT_URI, lit(checkpoint))
+          .withColumn(Supernets.CONFIG, lit(recipeJson))
+          .withColumn(Supernets.CONFIG_HASH, lit(AtlasConfig.sha256(recipeJson)))
+          .withColumn(Supernets.DATASET, lit(data))
+          .withColumn(Supernets.DEVICE_ID, col(DeviceRows.COLUMN + ".device_id"))
+          .withColumn(Supernets.RUN_ID, lit(run.runId()))
+          .withColumn(Supernets.BUILD_DATE, lit(Date.valueOf(buildDate)))
+          .withColumn(Supernets.CREATED_AT, lit(Timestamp.from(Instant.now())));
+      DeltaWrites.merge(spark, Supernets.TABLE, row, OnMatch.UPDATE);
+      run.count("supernets", 1);
+      LOG.info("train-supernet: {} epochs in {} s, final loss {}, checkpoint {}",
+          result.getAs(Supernets.EPOCHS), String.format("%.0f", (double) result.getAs(Supernets.TRAIN_SECONDS)),
+          result.getAs(Supernets.FINAL_LOSS), checkpoint);
+    }
+
+    private static boolean alreadyTrained(SparkSession spark, String supernetId, String checkpoint) {
+      long rows = spark.table(Supernets.TABLE.qualifiedName())
+          .where(col(Supernets.SUPERNET_ID).equalTo(supernetId)).count();
+      try {
+        Path p = new Path(checkpoint);
+        return rows > 0 && p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(p);
+      } catch (java.io.IOException e) {
+        return false;
+      }
+    }
+  }
+
+}

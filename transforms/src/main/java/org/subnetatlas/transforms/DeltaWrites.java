@@ -1,0 +1,101 @@
+package org.subnetatlas.transforms;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.delta.tables.DeltaTable;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
+import org.subnetatlas.schemas.TableDef;
+
+/**
+ * Idempotent writes to the {@code atlas} tables. Each call is one Delta commit: a failure leaves
+ * the table at its previous version, and writing the same rows again changes nothing.
+ */
+public final class DeltaWrites {
+
+  /** What to do when a source row's key already exists in the table. */
+  public enum OnMatch {
+    /** Keep the existing row (first write wins: first_seen dates, device fingerprints). */
+    KEEP,
+    /** Replace it with the source row (a re-measurement for the same key). */
+    UPDATE
+  }
+
+  private DeltaWrites() {}
+
+  /**
+   * Selects the table's columns from {@code source} in table order, cast to the table's types.
+   * Missing nullable columns become nulls; a missing non-null column is a programming error.
+   */
+  public static Dataset<Row> conform(Dataset<Row> source, TableDef table) {
+    List<String> have = Arrays.asList(source.columns());
+    Column[] cols = Arrays.stream(table.schema().fields())
+        .map(f -> column(have, f, table))
+        .toArray(Column[]::new);
+    return source.select(cols);
+  }
+
+  private static Column column(List<String> have, StructField f, TableDef table) {
+    if (have.contains(f.name())) {
+      return col(f.name()).cast(f.dataType()).as(f.name());
+    }
+    if (!f.nullable()) {
+      throw new IllegalArgumentException(
+          "rows for " + table.qualifiedName() + " lack required column " + f.name());
+    }
+    return org.apache.spark.sql.functions.lit(null).cast(f.dataType()).as(f.name());
+  }
+
+  /**
+   * MERGE {@code source} into {@code table} on its key columns. Source rows must be unique per
+   * key. Returns the numbers Delta reports for the commit (inserted, updated).
+   */
+  public static Map<String, Long> merge(
+      SparkSession spark, TableDef table, Dataset<Row> source, OnMatch onMatch) {
+    Dataset<Row> rows = conform(source, table);
+    DeltaTable target = DeltaTable.forName(spark, table.qualifiedName());
+    var builder = target.as("t").merge(rows.as("s"), table.keyCondition("t", "s"));
+    if (onMatch == OnMatch.UPDATE) {
+      builder = builder.whenMatched().updateAll();
+    }
+    builder.whenNotMatched().insertAll().execute();
+    return lastCommitMetrics(target, "numTargetRowsInserted", "numTargetRowsUpdated");
+  }
+
+  /**
+   * Atomically replaces the rows matching {@code predicate} (a SQL condition on partition or
+   * plain columns) with {@code source}, whose rows must all satisfy it.
+   */
+  public static Map<String, Long> replaceWhere(
+      SparkSession spark, TableDef table, Dataset<Row> source, String predicate) {
+    conform(source, table).write()
+        .format("delta")
+        .mode("overwrite")
+        .option("replaceWhere", predicate)
+        .saveAsTable(table.qualifiedName());
+    return lastCommitMetrics(DeltaTable.forName(spark, table.qualifiedName()),
+        "numOutputRows", "numRemovedFiles");
+  }
+
+  /** Appends rows (for the audit log, where every run is a new row). */
+  public static void append(TableDef table, Dataset<Row> source) {
+    conform(source, table).write().format("delta").mode("append").saveAsTable(table.qualifiedName());
+  }
+
+  private static Map<String, Long> lastCommitMetrics(DeltaTable table, String... keys) {
+    Row last = table.history(1).select("operationMetrics").head();
+    Map<String, String> metrics = last.getJavaMap(0);
+    java.util.LinkedHashMap<String, Long> out = new java.util.LinkedHashMap<>();
+    for (String k : keys) {
+      String v = metrics == null ? null : metrics.get(k);
+      out.put(k, v == null ? 0L : Long.parseLong(v));
+    }
+    return out;
+  }
+}
