@@ -5,8 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jar=spaces/target/atlas-spaces-0.1.0-SNAPSHOT.jar
-[[ -f $jar ]] || mvn -q -o -pl spaces install -DskipTests
+[[ -f $jar ]] || mvn -q -pl spaces -am install -DskipTests
 cp_file=$(mktemp)
 trap 'rm -f "$cp_file"' EXIT
-mvn -q -o -pl spaces dependency:build-classpath -Dmdep.outputFile="$cp_file" >/dev/null
+mvn -q -pl spaces dependency:build-classpath -Dmdep.outputFile="$cp_file" >/dev/null
 exec java -cp "$jar:$(cat "$cp_file")" org.subnetatlas.spaces.bench.SampleCostBenchmark "$@"

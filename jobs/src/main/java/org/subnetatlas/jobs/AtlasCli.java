@@ -78,7 +78,8 @@ public final class AtlasCli implements Runnable {
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
-    return root.getClass().getSimpleName() + ": " + root.getMessage();
+    String message = String.valueOf(root.getMessage()).lines().findFirst().orElse("");
+    return root.getClass().getSimpleName() + ": " + message;
   }
 
   /** {@code atlas --version}. */

@@ -21,7 +21,9 @@ final class DataChecks {
   private DataChecks() {}
 
   /** Throws {@link BadInputException} unless {@code uri} holds one of the two IDX layouts. */
-  static void requireFashionMnist(String uri) {
+  static void requireFashionMnist(AtlasConfig config) {
+    String uri = config.data();
+    String given = config.require(AtlasConfig.DATA);
     try {
       Path dir = new Path(uri);
       Configuration conf = SparkSession.getActiveSession().isDefined()
@@ -29,19 +31,19 @@ final class DataChecks {
           : new Configuration();
       FileSystem fs = dir.getFileSystem(conf);
       if (!fs.exists(dir)) {
-        throw new BadInputException("--data " + uri + ": no such directory");
+        throw new BadInputException("--data " + given + ": no such directory");
       }
       if (!fs.getFileStatus(dir).isDirectory()) {
-        throw new BadInputException("--data " + uri + ": not a directory");
+        throw new BadInputException("--data " + given + ": not a directory");
       }
       if (allPresent(fs, dir, BUNDLED) || allPresent(fs, dir, FULL)) {
         return;
       }
-      throw new BadInputException("--data " + uri + ": no Fashion-MNIST IDX files; expected "
+      throw new BadInputException("--data " + given + ": no Fashion-MNIST IDX files; expected "
           + String.join(", ", BUNDLED) + " (bundled subset) or " + String.join(", ", FULL)
           + " (full data set)");
     } catch (IOException e) {
-      throw new BadInputException("--data " + uri + ": cannot read: " + e.getMessage(), e);
+      throw new BadInputException("--data " + given + ": cannot read: " + e.getMessage(), e);
     }
   }
 

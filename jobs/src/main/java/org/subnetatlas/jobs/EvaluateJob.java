@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.lit;
 
 import java.sql.Date;
 import java.time.LocalDate;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
@@ -19,6 +20,7 @@ import org.subnetatlas.schemas.Tables.Samples;
 import org.subnetatlas.schemas.Tables.Supernets;
 import org.subnetatlas.transforms.DeltaWrites;
 import org.subnetatlas.transforms.DeltaWrites.OnMatch;
+import org.subnetatlas.transforms.RankCorrelation;
 import org.subnetatlas.udfs.EvalConfig;
 import org.subnetatlas.udfs.spark.DeviceRows;
 import org.subnetatlas.udfs.spark.SubnetEvaluation;
@@ -101,7 +103,7 @@ public final class EvaluateJob extends StageCommand {
       config.getInt(PARTITIONS, 48, 1, 1_000_000);
       config.getInt(THREADS, 1, 1, 1024);
       config.getBoolean(FORCE, false);
-      DataChecks.requireFashionMnist(config.data());
+      DataChecks.requireFashionMnist(config);
     }
 
     @Override
@@ -163,6 +165,38 @@ public final class EvaluateJob extends StageCommand {
       run.count("evaluated", results.size());
       run.count("measurements_inserted", merged.get("numTargetRowsInserted"));
       run.count("measurements_updated", merged.get("numTargetRowsUpdated"));
+      summarize(spark, space, supernetId, buildDate);
+    }
+
+    /**
+     * One line on what the night measured: spread of top-1, the largest sub-network's top-1,
+     * Spearman(top-1, MACs) and the standard error of one top-1 figure.
+     */
+    private static void summarize(SparkSession spark, String space, String supernetId,
+        LocalDate buildDate) {
+      List<Row> rows = spark.table(Measurements.TABLE.qualifiedName())
+          .where(col(Measurements.BUILD_DATE).equalTo(lit(Date.valueOf(buildDate)))
+              .and(col(Measurements.SUPERNET_ID).equalTo(supernetId)))
+          .join(spark.table(Architectures.TABLE.qualifiedName()), Architectures.ARCH_ID)
+          .select(Measurements.TOP1, Architectures.MACS, Measurements.N_IMAGES)
+          .collectAsList();
+      double[] top1 = rows.stream().mapToDouble(r -> r.getDouble(0)).toArray();
+      double[] macs = rows.stream().mapToDouble(r -> r.getLong(1)).toArray();
+      int largest = 0;
+      for (int i = 1; i < macs.length; i++) {
+        largest = macs[i] > macs[largest] ? i : largest;
+      }
+      double p = top1[largest];
+      int n = rows.get(largest).getInt(2);
+      LOG.info("evaluate: {} sub-networks of {}: top-1 {}..{}, largest ({} MACs) {} ± {} (SE), "
+              + "Spearman(top-1, MACs) {}",
+          rows.size(), space, fmt(Arrays.stream(top1).min().orElse(Double.NaN)),
+          fmt(Arrays.stream(top1).max().orElse(Double.NaN)), (long) macs[largest], fmt(p),
+          fmt(Math.sqrt(p * (1 - p) / n)), fmt(RankCorrelation.spearman(top1, macs)));
+    }
+
+    private static String fmt(double v) {
+      return String.format("%.4f", v);
     }
 
     private static Row latestSupernet(SparkSession spark, String space, LocalDate buildDate) {

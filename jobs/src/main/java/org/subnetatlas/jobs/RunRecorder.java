@@ -69,7 +69,7 @@ final class RunRecorder {
           succeeded ? "succeeded" : "failed",
           new LinkedHashMap<>(counts),
           message);
-      DeltaWrites.append(Runs.TABLE, spark.createDataFrame(List.of(row), Runs.TABLE.schema()));
+      DeltaWrites.append(spark, Runs.TABLE, spark.createDataFrame(List.of(row), Runs.TABLE.schema()));
     } catch (JsonProcessingException | RuntimeException e) {
       LOG.warn("could not record run {} of {}: {}", runId, job, e.toString());
     }

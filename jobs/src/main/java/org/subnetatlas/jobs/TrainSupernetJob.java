@@ -130,7 +130,7 @@ public final class TrainSupernetJob extends StageCommand {
       trainableSpec(config);
       supernetConfig(config);
       config.getBoolean(FORCE, false);
-      DataChecks.requireFashionMnist(config.data());
+      DataChecks.requireFashionMnist(config);
     }
 
     @Override

@@ -60,12 +60,13 @@ public final class DeltaWrites {
       SparkSession spark, TableDef table, Dataset<Row> source, OnMatch onMatch) {
     Dataset<Row> rows = conform(source, table);
     DeltaTable target = DeltaTable.forName(spark, table.qualifiedName());
+    long before = version(target);
     var builder = target.as("t").merge(rows.as("s"), table.keyCondition("t", "s"));
     if (onMatch == OnMatch.UPDATE) {
       builder = builder.whenMatched().updateAll();
     }
     builder.whenNotMatched().insertAll().execute();
-    return lastCommitMetrics(target, "numTargetRowsInserted", "numTargetRowsUpdated");
+    return lastCommitMetrics(target, before, "numTargetRowsInserted", "numTargetRowsUpdated");
   }
 
   /**
@@ -74,23 +75,36 @@ public final class DeltaWrites {
    */
   public static Map<String, Long> replaceWhere(
       SparkSession spark, TableDef table, Dataset<Row> source, String predicate) {
+    DeltaTable target = DeltaTable.forName(spark, table.qualifiedName());
+    long before = version(target);
+    // by path: the table's schema is unchanged, so the metastore entry needs no update
     conform(source, table).write()
         .format("delta")
         .mode("overwrite")
         .option("replaceWhere", predicate)
-        .saveAsTable(table.qualifiedName());
-    return lastCommitMetrics(DeltaTable.forName(spark, table.qualifiedName()),
-        "numOutputRows", "numRemovedFiles");
+        .save(location(target));
+    return lastCommitMetrics(target, before, "numOutputRows", "numRemovedFiles");
   }
 
   /** Appends rows (for the audit log, where every run is a new row). */
-  public static void append(TableDef table, Dataset<Row> source) {
-    conform(source, table).write().format("delta").mode("append").saveAsTable(table.qualifiedName());
+  public static void append(SparkSession spark, TableDef table, Dataset<Row> source) {
+    conform(source, table).write().format("delta").mode("append")
+        .save(location(DeltaTable.forName(spark, table.qualifiedName())));
   }
 
-  private static Map<String, Long> lastCommitMetrics(DeltaTable table, String... keys) {
-    Row last = table.history(1).select("operationMetrics").head();
-    Map<String, String> metrics = last.getJavaMap(0);
+  private static String location(DeltaTable table) {
+    return table.detail().select("location").head().getString(0);
+  }
+
+  private static long version(DeltaTable table) {
+    return table.history(1).select("version").head().getLong(0);
+  }
+
+  /** Metrics of the newest commit, or zeros when the write made no commit after {@code before}. */
+  private static Map<String, Long> lastCommitMetrics(DeltaTable table, long before,
+      String... keys) {
+    Row last = table.history(1).select("version", "operationMetrics").head();
+    Map<String, String> metrics = last.getLong(0) > before ? last.getJavaMap(1) : Map.of();
     java.util.LinkedHashMap<String, Long> out = new java.util.LinkedHashMap<>();
     for (String k : keys) {
       String v = metrics == null ? null : metrics.get(k);

@@ -1,0 +1,152 @@
+package org.subnetatlas.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer.OrderAnnotation;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.subnetatlas.jobs.CliTest.Result;
+import org.subnetatlas.schemas.TableDef;
+import org.subnetatlas.schemas.Tables;
+
+/**
+ * The pipeline through the real CLI on a small budget: sample → train-supernet → evaluate into a
+ * fresh warehouse with real Spark, Delta, the Hive catalog and DJL; then reruns, SQL and bad input.
+ */
+@TestMethodOrder(OrderAnnotation.class)
+class PipelineEndToEndTest {
+
+  private static final String DATE = "2026-11-30";
+  private static Path warehouse;
+  private static String[] small;
+
+  @BeforeAll
+  static void warehouse() throws Exception {
+    warehouse = Files.createTempDirectory("atlas-e2e");
+    small = new String[] {"--warehouse", warehouse.toString(), "--date", DATE};
+  }
+
+  private static String[] args(String command, String... extra) {
+    String[] all = new String[1 + small.length + extra.length];
+    all[0] = command;
+    System.arraycopy(small, 0, all, 1, small.length);
+    System.arraycopy(extra, 0, all, 1 + small.length, extra.length);
+    return all;
+  }
+
+  private static Result atlas(String command, String... extra) {
+    return CliTest.run("", args(command, extra));
+  }
+
+  private static Result sql(String query) {
+    return CliTest.run("", "sql", "--warehouse", warehouse.toString(), "--format", "csv", query);
+  }
+
+  /** Row count and Delta version of every table. */
+  private static Map<String, List<String>> snapshot() {
+    Map<String, List<String>> state = new LinkedHashMap<>();
+    for (TableDef t : Tables.all()) {
+      if (t == Tables.Runs.TABLE) {
+        continue;  // the audit log records every run, failed ones included
+      }
+      Result count = sql("SELECT count(*) FROM " + t.qualifiedName());
+      Result version = sql("SELECT max(version) FROM (DESCRIBE HISTORY " + t.qualifiedName() + ")");
+      state.put(t.name(), List.of(count.out().strip(), version.out().strip()));
+    }
+    return state;
+  }
+
+  private static void stage(String command, String... extra) {
+    Result r = atlas(command, extra);
+    assertEquals(0, r.exit(), command + " failed: " + r.err());
+  }
+
+  private static final String[] SAMPLE = {"--count", "14", "--seed", "5"};
+  private static final String[] TRAIN = {"--epochs", "1,1,0,1", "--max-train-images", "768"};
+  private static final String[] EVALUATE = {"--eval-images", "300", "--recalibration-images", "128"};
+
+  @Test
+  @Order(1)
+  void theStagesFillEveryTable() {
+    stage("sample", SAMPLE);
+    stage("train-supernet", TRAIN);
+    stage("evaluate", EVALUATE);
+
+    Result m = sql("SELECT count(*), count(DISTINCT arch_id), min(top1), max(top1), "
+        + "min(n_images), every(bn_recalibrated) FROM atlas.measurements WHERE build_date = DATE'" + DATE + "'");
+    String[] v = m.out().lines().toList().get(1).split(",");
+    assertEquals("14", v[0], m.out());
+    assertEquals("14", v[1]);
+    assertTrue(Double.parseDouble(v[2]) >= 0 && Double.parseDouble(v[3]) <= 1, m.out());
+    assertEquals("300", v[4]);
+    assertEquals("true", v[5]);
+
+    Result joined = sql("SELECT a.family, count(*) FROM atlas.measurements m "
+        + "JOIN atlas.architectures a USING (arch_id) JOIN atlas.devices d USING (device_id) "
+        + "JOIN atlas.supernets s USING (supernet_id) GROUP BY a.family");
+    assertEquals(List.of("family,count(1)", "supernet,14"), joined.out().lines().toList());
+
+    Result runs = sql("SELECT job, status FROM atlas.runs ORDER BY started_at");
+    assertEquals(List.of("job,status", "sample,succeeded", "train-supernet,succeeded",
+        "evaluate,succeeded"), runs.out().lines().toList());
+  }
+
+  @Test
+  @Order(2)
+  void sqlFunctionsCostAndEvaluateInQueries() {
+    Result r = sql("SELECT count(*) FROM atlas.architectures "
+        + "WHERE atlas_macs(space, encoding) = macs AND atlas_params(space, encoding) = params");
+    assertEquals("14", r.out().lines().toList().get(1), r.err());
+    Result e = sql("SELECT atlas_evaluate(space, encoding).top1 BETWEEN 0 AND 1 FROM "
+        + "atlas.architectures LIMIT 1");
+    assertEquals(0, e.exit(), e.err());
+    assertEquals("true", e.out().lines().toList().get(1));
+  }
+
+  @Test
+  @Order(3)
+  void rerunningTheStagesForTheSameDateAddsNoRows() {
+    Map<String, List<String>> before = snapshot();
+    stage("sample", SAMPLE);
+    stage("train-supernet", TRAIN);
+    stage("evaluate", EVALUATE);
+    Map<String, List<String>> after = snapshot();
+    for (String table : before.keySet()) {
+      assertEquals(before.get(table).get(0), after.get(table).get(0), table + " row count changed");
+    }
+  }
+
+  @Test
+  @Order(4)
+  void badInputExitsTwoWithOneLineAndChangesNoTable() {
+    Map<String, List<String>> before = snapshot();
+    Result space = atlas("sample", "--space", "nope");
+    assertEquals(2, space.exit());
+    assertEquals("sample: error: unknown space \"nope\"; known spaces: mbv3-tiny, ofa-mbv3",
+        space.err().strip());
+
+    Result data = atlas("train-supernet", "--data", "/nonexistent/fashion");
+    assertEquals(2, data.exit());
+    assertEquals("train-supernet: error: --data /nonexistent/fashion: no such directory",
+        data.err().strip());
+
+    Result count = atlas("sample", "--count", "-3");
+    assertEquals(2, count.exit());
+    assertEquals("sample: error: spark.atlas.sample.count=-3: must be between 2 and 50000000",
+        count.err().strip());
+
+    Result query = sql("SELECT * FROM atlas.no_such_table");
+    assertEquals(2, query.exit());
+    assertTrue(query.err().startsWith("sql: error: query: [TABLE_OR_VIEW_NOT_FOUND]"), query.err());
+
+    assertEquals(before, snapshot());
+  }
+}

@@ -1,0 +1,60 @@
+package org.subnetatlas.transforms;
+
+import java.util.Arrays;
+import java.util.Comparator;
+
+/** Rank correlations for benchmark summaries: Spearman's ρ with average ranks for ties. */
+public final class RankCorrelation {
+
+  private RankCorrelation() {}
+
+  /**
+   * Spearman's ρ: Pearson correlation of the average ranks. NaN for fewer than two pairs or a
+   * constant input.
+   */
+  public static double spearman(double[] a, double[] b) {
+    if (a.length != b.length) {
+      throw new IllegalArgumentException("spearman: " + a.length + " vs " + b.length + " values");
+    }
+    if (a.length < 2) {
+      return Double.NaN;
+    }
+    return pearson(ranks(a), ranks(b));
+  }
+
+  /** 1-based ranks; tied values share the average of their ranks. */
+  public static double[] ranks(double[] x) {
+    Integer[] order = new Integer[x.length];
+    for (int i = 0; i < x.length; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, Comparator.comparingDouble(i -> x[i]));
+    double[] rank = new double[x.length];
+    for (int i = 0; i < x.length; ) {
+      int j = i;
+      while (j + 1 < x.length && x[order[j + 1]] == x[order[i]]) {
+        j++;
+      }
+      double avg = (i + j) / 2.0 + 1;
+      for (int k = i; k <= j; k++) {
+        rank[order[k]] = avg;
+      }
+      i = j + 1;
+    }
+    return rank;
+  }
+
+  static double pearson(double[] a, double[] b) {
+    double ma = Arrays.stream(a).average().orElse(0);
+    double mb = Arrays.stream(b).average().orElse(0);
+    double cov = 0;
+    double va = 0;
+    double vb = 0;
+    for (int i = 0; i < a.length; i++) {
+      cov += (a[i] - ma) * (b[i] - mb);
+      va += (a[i] - ma) * (a[i] - ma);
+      vb += (b[i] - mb) * (b[i] - mb);
+    }
+    return va == 0 || vb == 0 ? Double.NaN : cov / Math.sqrt(va * vb);
+  }
+}

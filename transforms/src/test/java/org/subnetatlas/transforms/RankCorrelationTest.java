@@ -1,0 +1,38 @@
+package org.subnetatlas.transforms;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class RankCorrelationTest {
+
+  @Test
+  void tiesShareTheirAverageRank() {
+    assertArrayEquals(new double[] {1, 2.5, 2.5, 4}, RankCorrelation.ranks(new double[] {1, 5, 5, 9}));
+  }
+
+  @Test
+  void monotoneRelationsGiveOneAndReversedOnesMinusOne() {
+    double[] x = {1, 2, 3, 4, 5};
+    assertEquals(1.0, RankCorrelation.spearman(x, new double[] {1, 4, 9, 16, 1000}), 1e-12);
+    assertEquals(-1.0, RankCorrelation.spearman(x, new double[] {5, 4, 3, 2, 1}), 1e-12);
+  }
+
+  @Test
+  void matchesAHandComputedValue() {
+    // d = rank differences 0,-2,1,1,0 → rho = 1 - 6*6/(5*24) = 0.7
+    assertEquals(0.7, RankCorrelation.spearman(new double[] {1, 2, 3, 4, 5},
+        new double[] {10, 40, 20, 30, 50}), 1e-12);
+  }
+
+  @Test
+  void degenerateInputsGiveNaNOrAnError() {
+    assertTrue(Double.isNaN(RankCorrelation.spearman(new double[] {1}, new double[] {2})));
+    assertTrue(Double.isNaN(RankCorrelation.spearman(new double[] {1, 1}, new double[] {2, 3})));
+    assertThrows(IllegalArgumentException.class,
+        () -> RankCorrelation.spearman(new double[] {1}, new double[] {1, 2}));
+  }
+}
