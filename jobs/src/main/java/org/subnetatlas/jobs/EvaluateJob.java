@@ -20,7 +20,7 @@ import org.subnetatlas.schemas.Tables.Samples;
 import org.subnetatlas.schemas.Tables.Supernets;
 import org.subnetatlas.transforms.DeltaWrites;
 import org.subnetatlas.transforms.DeltaWrites.OnMatch;
-import org.subnetatlas.transforms.RankCorrelation;
+import org.subnetatlas.udfs.RankCorrelation;
 import org.subnetatlas.udfs.EvalConfig;
 import org.subnetatlas.udfs.spark.DeviceRows;
 import org.subnetatlas.udfs.spark.SubnetEvaluation;

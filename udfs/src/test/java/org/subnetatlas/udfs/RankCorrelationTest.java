@@ -1,4 +1,4 @@
-package org.subnetatlas.transforms;
+package org.subnetatlas.udfs;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

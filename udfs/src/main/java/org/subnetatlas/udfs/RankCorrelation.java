@@ -1,4 +1,4 @@
-package org.subnetatlas.transforms;
+package org.subnetatlas.udfs;
 
 import java.util.Arrays;
 import java.util.Comparator;

@@ -1,0 +1,55 @@
+package org.subnetatlas.udfs;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The process-wide DJL/PyTorch runtime. DJL's gradient collector is one flag per JVM, so trainings
+ * take {@link #trainingLock()}; inference may run in parallel threads, each calling
+ * {@link #inferenceThread(int)} first.
+ */
+public final class DjlRuntime {
+
+  public static final String ENGINE = "PyTorch";
+  private static final ReentrantLock TRAINING_LOCK = new ReentrantLock();
+
+  private DjlRuntime() {}
+
+  /** The JVM-wide lock every training holds while it runs. */
+  public static ReentrantLock trainingLock() {
+    return TRAINING_LOCK;
+  }
+
+  public static Engine engine() {
+    return Engine.getEngine(ENGINE);
+  }
+
+  /**
+   * Sets PyTorch's intra-op thread count. OpenMP keeps this per thread, so call it in every thread
+   * that runs DJL work.
+   */
+  public static void setIntraOpThreads(int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("intra-op threads must be >= 1, got " + threads);
+    }
+    engine();
+    JniUtils.setNumThreads(threads);
+  }
+
+  /** Prepares the calling thread for inference: grad mode off (it is on in new threads). */
+  public static void inferenceThread(int intraOpThreads) {
+    setIntraOpThreads(intraOpThreads);
+    JniUtils.setGradMode(false);
+  }
+
+  /** Engine, native and device description for the devices table and logs. */
+  public static String describe() {
+    Engine engine = engine();
+    Device device = engine.defaultDevice();
+    return "DJL " + Engine.getDjlVersion() + ", engine " + engine.getEngineName() + " "
+        + engine.getVersion() + ", device " + device + ", intra-op threads "
+        + JniUtils.getNumThreads();
+  }
+}

@@ -1,0 +1,79 @@
+package org.subnetatlas.udfs.spark;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.subnetatlas.spaces.MbConvSpace;
+import org.subnetatlas.spaces.SearchSpace;
+import org.subnetatlas.spaces.Spaces;
+import org.subnetatlas.udfs.EvalConfig;
+import org.subnetatlas.udfs.FashionData;
+import org.subnetatlas.udfs.SubnetEvaluator;
+import org.subnetatlas.udfs.TrainedSupernet;
+
+/**
+ * What an executor loads once and shares between its tasks: decoded data sets, supernets and
+ * their evaluators. Tasks of one executor run in threads of one JVM, so the first task loads and
+ * the others wait for it instead of loading again.
+ */
+public final class ExecutorCache {
+
+  private static final ConcurrentHashMap<String, FashionData> DATA = new ConcurrentHashMap<>();
+  private static final ConcurrentHashMap<String, TrainedSupernet> SUPERNETS = new ConcurrentHashMap<>();
+  private static final ConcurrentHashMap<String, SubnetEvaluator> EVALUATORS = new ConcurrentHashMap<>();
+
+  private ExecutorCache() {}
+
+  /** The data set under {@code uri}, decoded once per executor. */
+  public static FashionData data(String uri) {
+    return DATA.computeIfAbsent(uri, u -> {
+      try {
+        return FashionData.load(u);
+      } catch (IOException e) {
+        throw new UncheckedIOException("data " + u + ": " + e.getMessage(), e);
+      }
+    });
+  }
+
+  /** The supernet checkpoint at {@code uri} for space {@code spaceName}, loaded once. */
+  public static TrainedSupernet supernet(String spaceName, String uri) {
+    return SUPERNETS.computeIfAbsent(uri, u -> {
+      SearchSpace space = Spaces.get(spaceName);
+      if (!(space instanceof MbConvSpace mb)) {
+        throw new IllegalArgumentException("space " + spaceName + " has no trainable supernet");
+      }
+      Path path = new Path(u);
+      try (InputStream in = path.getFileSystem(new Configuration()).open(path)) {
+        return TrainedSupernet.load(mb.spec(), in);
+      } catch (IOException e) {
+        throw new UncheckedIOException("checkpoint " + u + ": " + e.getMessage(), e);
+      }
+    });
+  }
+
+  /** Registers a supernet this executor has just trained and saved at {@code uri}. */
+  static void put(String uri, TrainedSupernet net) {
+    TrainedSupernet old = SUPERNETS.put(uri, net);
+    EVALUATORS.keySet().removeIf(k -> k.startsWith(uri + "|"));
+    if (old != null && old != net) {
+      old.close();
+    }
+  }
+
+  /** One evaluator per (checkpoint, data, config); evaluators are safe to share between threads. */
+  public static SubnetEvaluator evaluator(String spaceName, String checkpointUri, String dataUri,
+      EvalConfig config) {
+    String key = checkpointUri + "|" + dataUri + "|" + config;
+    return EVALUATORS.computeIfAbsent(key, k ->
+        new SubnetEvaluator(supernet(spaceName, checkpointUri), data(dataUri), config));
+  }
+
+  /** Opens {@code uri} on its Hadoop filesystem (local, file://, s3a://). */
+  static FileSystem fileSystem(String uri) throws IOException {
+    return new Path(uri).getFileSystem(new Configuration());
+  }
+}
