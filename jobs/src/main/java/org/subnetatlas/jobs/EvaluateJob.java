@@ -140,6 +140,7 @@ public final class EvaluateJob extends StageCommand {
       if (total == 0) {
         LOG.info("evaluate: all {} sampled sub-networks already measured with supernet {}; --force re-evaluates",
             sampled, supernetId.substring(0, 12));
+        summarize(spark, space, supernetId, buildDate);
         return;
       }
       int partitions = (int) Math.min(total, config.getInt(PARTITIONS, 48, 1, 1_000_000));

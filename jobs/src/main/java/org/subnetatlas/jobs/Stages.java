@@ -33,8 +33,8 @@ final class Stages {
       run.finish(spark, true, null);
       LOG.info("{}: done in {} s, {}", stage.name(), String.format("%.1f", run.elapsedSeconds()),
           run.counts());
-    } catch (RuntimeException e) {
-      run.finish(spark, false, String.valueOf(e.getMessage()));
+    } catch (RuntimeException | Error e) {
+      run.finish(spark, false, e.getClass().getSimpleName() + ": " + e.getMessage());
       throw e;
     } finally {
       spark.sparkContext().clearJobGroup();
