@@ -6,8 +6,6 @@ import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
 /**
@@ -15,8 +13,6 @@ import picocli.CommandLine.Option;
  * exits 2 before any table is touched) → session → {@link Stage#run} → stop.
  */
 abstract class StageCommand extends AtlasCommand {
-
-  private static final Logger LOG = LoggerFactory.getLogger(StageCommand.class);
 
   @Option(names = "--date", paramLabel = "YYYY-MM-DD",
       description = "Build date the rows belong to (default: today, UTC). Rerunning a date replaces its rows.")
@@ -65,9 +61,5 @@ abstract class StageCommand extends AtlasCommand {
       }
     }
     return m;
-  }
-
-  static Logger log() {
-    return LOG;
   }
 }

@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.subnetatlas.spaces.MbConvSpace;
 import org.subnetatlas.spaces.SearchSpace;
@@ -70,10 +69,5 @@ public final class ExecutorCache {
     String key = checkpointUri + "|" + dataUri + "|" + config;
     return EVALUATORS.computeIfAbsent(key, k ->
         new SubnetEvaluator(supernet(spaceName, checkpointUri), data(dataUri), config));
-  }
-
-  /** Opens {@code uri} on its Hadoop filesystem (local, file://, s3a://). */
-  static FileSystem fileSystem(String uri) throws IOException {
-    return new Path(uri).getFileSystem(new Configuration());
   }
 }
