@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jar=spaces/target/atlas-spaces-0.1.0-SNAPSHOT.jar
-[[ -f $jar ]] || mvn -q -pl spaces -am install -DskipTests
+[[ -f $jar ]] || mvn -q -pl spaces -am package -DskipTests
 cp_file=$(mktemp)
 trap 'rm -f "$cp_file"' EXIT
 mvn -q -pl spaces dependency:build-classpath -Dmdep.outputFile="$cp_file" >/dev/null

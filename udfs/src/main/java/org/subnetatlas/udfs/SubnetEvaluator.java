@@ -38,6 +38,14 @@ public final class SubnetEvaluator {
     this.recalibration = subset(train.count(), Math.min(cfg.recalibrationImages(), train.count()));
   }
 
+  /**
+   * Indices into the train split of the fixed recalibration subset used for a train split of
+   * {@code trainCount} images and {@code k} recalibration images (the same in every run).
+   */
+  public static int[] recalibrationIndices(int trainCount, int k) {
+    return subset(trainCount, Math.min(k, trainCount));
+  }
+
   private static int[] subset(int n, int k) {
     int[] p = new int[n];
     for (int i = 0; i < n; i++) {

@@ -46,6 +46,15 @@ public final class TrainedSupernet implements AutoCloseable {
     this.skippedSteps = skippedSteps;
   }
 
+  /**
+   * A supernet with freshly initialised weights (seeded) and no training history, for benchmarks
+   * and proxies computed at initialisation.
+   */
+  public static TrainedSupernet untrained(MbConvSpec spec, long seed) {
+    NDManager owned = DjlRuntime.engine().newBaseManager();
+    return new TrainedSupernet(SupernetParams.initialize(spec, owned, seed), List.of(), 0, 0, owned);
+  }
+
   public MbConvSpec spec() {
     return params.spec();
   }
