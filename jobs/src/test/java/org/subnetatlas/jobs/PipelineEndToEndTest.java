@@ -130,7 +130,7 @@ class PipelineEndToEndTest {
     Map<String, List<String>> before = snapshot();
     Result space = atlas("sample", "--space", "nope");
     assertEquals(2, space.exit());
-    assertEquals("sample: error: unknown space \"nope\"; known spaces: mbv3-tiny, ofa-mbv3",
+    assertEquals("sample: error: unknown space \"nope\"; known spaces: mbv3-tiny, ofa-mbv3, snnet-deit-tsb, vit-tiny-family",
         space.err().strip());
 
     Result data = atlas("train-supernet", "--data", "/nonexistent/fashion");
