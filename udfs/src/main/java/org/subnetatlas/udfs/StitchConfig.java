@@ -36,7 +36,7 @@ public record StitchConfig(int anchorEpochs, int jointEpochs, int batchSize, dou
 
   /** The default recipe (see docs/stitched-families.md for its measured time and accuracy). */
   public static StitchConfig defaults() {
-    return new StitchConfig(3, 2, 96, 3e-3, 1e-3, 0.05, 20, 0.1, true, 100, 1e-4, 6000, 1, 42L);
+    return new StitchConfig(3, 3, 96, 3e-3, 1e-3, 0.05, 20, 0.1, true, 100, 1e-4, 6000, 1, 42L);
   }
 
   public StitchConfig withEpochs(int anchor, int joint) {

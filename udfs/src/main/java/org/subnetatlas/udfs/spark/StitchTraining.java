@@ -130,7 +130,9 @@ public final class StitchTraining implements MapPartitionsFunction<Long, Row> {
       }
       Row row = RowFactory.create(seconds, family.epochs(), JSON.writeValueAsString(losses),
           finalLoss != null && Double.isFinite(finalLoss) ? finalLoss : null,
-          (int) family.skippedSteps(), (long) data.train().count(), reused, evaluations,
+          (int) family.skippedSteps(), (long) data.train().count(), reused,
+          // array columns of an external Row are Scala sequences
+          scala.collection.JavaConverters.asScalaBuffer(evaluations).toSeq(),
           DeviceRows.of(DeviceFingerprint.local()));
       return List.of(row).iterator();
     }
