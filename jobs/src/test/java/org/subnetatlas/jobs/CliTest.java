@@ -65,7 +65,7 @@ class CliTest {
   void anUnknownSpaceIsBadInputWithOneLineNamingIt() {
     Result r = run("", "space", "cost", "--space", "resnet-9000");
     assertEquals(2, r.exit());
-    assertEquals("cost: error: unknown space \"resnet-9000\"; known spaces: mbv3-tiny, ofa-mbv3",
+    assertEquals("cost: error: unknown space \"resnet-9000\"; known spaces: mbv3-tiny, ofa-mbv3, snnet-deit-tsb, vit-tiny-family",
         r.err().strip());
   }
 

@@ -18,7 +18,8 @@ import org.subnetatlas.schemas.TableDef;
 import org.subnetatlas.schemas.Tables;
 
 /**
- * The pipeline through the real CLI on a small budget: sample → train-supernet → evaluate into a
+ * The pipeline through the real CLI on a small budget: sample → train-supernet → train-stitches →
+ * evaluate into a
  * fresh warehouse with real Spark, Delta, the Hive catalog and DJL; then reruns, SQL and bad input.
  */
 @TestMethodOrder(OrderAnnotation.class)
@@ -71,6 +72,8 @@ class PipelineEndToEndTest {
 
   private static final String[] SAMPLE = {"--count", "14", "--seed", "5"};
   private static final String[] TRAIN = {"--epochs", "1,1,0,1", "--max-train-images", "768"};
+  private static final String[] STITCH = {"--anchor-epochs", "1", "--joint-epochs", "1",
+      "--max-train-images", "384", "--eval-images", "100"};
   private static final String[] EVALUATE = {"--eval-images", "300", "--recalibration-images", "128"};
 
   @Test
@@ -78,10 +81,12 @@ class PipelineEndToEndTest {
   void theStagesFillEveryTable() {
     stage("sample", SAMPLE);
     stage("train-supernet", TRAIN);
+    stage("train-stitches", STITCH);
     stage("evaluate", EVALUATE);
 
     Result m = sql("SELECT count(*), count(DISTINCT arch_id), min(top1), max(top1), "
-        + "min(n_images), every(bn_recalibrated) FROM atlas.measurements WHERE build_date = DATE'" + DATE + "'");
+        + "min(n_images), every(bn_recalibrated) FROM atlas.measurements JOIN atlas.architectures "
+        + "USING (arch_id) WHERE family = 'supernet' AND build_date = DATE'" + DATE + "'");
     String[] v = m.out().lines().toList().get(1).split(",");
     assertEquals("14", v[0], m.out());
     assertEquals("14", v[1]);
@@ -92,21 +97,38 @@ class PipelineEndToEndTest {
     Result joined = sql("SELECT a.family, count(*) FROM atlas.measurements m "
         + "JOIN atlas.architectures a USING (arch_id) JOIN atlas.devices d USING (device_id) "
         + "JOIN atlas.supernets s USING (supernet_id) GROUP BY a.family");
-    assertEquals(List.of("family,count(1)", "supernet,14"), joined.out().lines().toList());
+    assertEquals(List.of("family,count(1)", "stitched,35", "supernet,14"),
+        sortedBody(joined.out()));
+
+    // every stitched configuration once, with its anchors and blocks, measured on the held-out split
+    Result stitched = sql("SELECT count(*), count(DISTINCT a.encoding), min(m.n_images), "
+        + "count(a.stitch_front_anchor), sum(CASE WHEN a.stitch_front_anchor = a.stitch_back_anchor "
+        + "THEN 1 ELSE 0 END), min(m.top1) >= 0 AND max(m.top1) <= 1, min(m.split) "
+        + "FROM atlas.measurements m JOIN atlas.architectures a USING (arch_id) "
+        + "WHERE a.family = 'stitched' AND a.space = 'vit-tiny-family'");
+    assertEquals("35,35,100,35,3,true,valid", stitched.out().lines().toList().get(1), stitched.err());
 
     Result runs = sql("SELECT job, status FROM atlas.runs ORDER BY started_at");
     assertEquals(List.of("job,status", "sample,succeeded", "train-supernet,succeeded",
-        "evaluate,succeeded"), runs.out().lines().toList());
+        "train-stitches,succeeded", "evaluate,succeeded"), runs.out().lines().toList());
+  }
+
+  /** Header first, then the data lines sorted. */
+  private static List<String> sortedBody(String csv) {
+    List<String> lines = csv.lines().toList();
+    List<String> out = new java.util.ArrayList<>(List.of(lines.get(0)));
+    out.addAll(lines.subList(1, lines.size()).stream().sorted().toList());
+    return out;
   }
 
   @Test
   @Order(2)
   void sqlFunctionsCostAndEvaluateInQueries() {
-    Result r = sql("SELECT count(*) FROM atlas.architectures "
-        + "WHERE atlas_macs(space, encoding) = macs AND atlas_params(space, encoding) = params");
+    Result r = sql("SELECT count(*) FROM atlas.architectures WHERE family = 'supernet' "
+        + "AND atlas_macs(space, encoding) = macs AND atlas_params(space, encoding) = params");
     assertEquals("14", r.out().lines().toList().get(1), r.err());
     Result e = sql("SELECT atlas_evaluate(space, encoding).top1 BETWEEN 0 AND 1 FROM "
-        + "atlas.architectures LIMIT 1");
+        + "atlas.architectures WHERE family = 'supernet' LIMIT 1");
     assertEquals(0, e.exit(), e.err());
     assertEquals("true", e.out().lines().toList().get(1));
   }
@@ -117,6 +139,7 @@ class PipelineEndToEndTest {
     Map<String, List<String>> before = snapshot();
     stage("sample", SAMPLE);
     stage("train-supernet", TRAIN);
+    stage("train-stitches", STITCH);
     stage("evaluate", EVALUATE);
     Map<String, List<String>> after = snapshot();
     for (String table : before.keySet()) {
@@ -130,13 +153,23 @@ class PipelineEndToEndTest {
     Map<String, List<String>> before = snapshot();
     Result space = atlas("sample", "--space", "nope");
     assertEquals(2, space.exit());
-    assertEquals("sample: error: unknown space \"nope\"; known spaces: mbv3-tiny, ofa-mbv3",
+    assertEquals("sample: error: unknown space \"nope\"; known spaces: mbv3-tiny, ofa-mbv3, snnet-deit-tsb, vit-tiny-family",
         space.err().strip());
 
     Result data = atlas("train-supernet", "--data", "/nonexistent/fashion");
     assertEquals(2, data.exit());
     assertEquals("train-supernet: error: --data /nonexistent/fashion: no such directory",
         data.err().strip());
+
+    Result stitch = atlas("train-stitches", "--space", "mbv3-tiny");
+    assertEquals(2, stitch.exit());
+    assertEquals("train-stitches: error: spark.atlas.stitch.space=mbv3-tiny: not a stitched family"
+        + " (family supernet); stitched: snnet-deit-tsb, vit-tiny-family", stitch.err().strip());
+
+    Result deit = atlas("train-stitches", "--space", "snnet-deit-tsb");
+    assertEquals(2, deit.exit());
+    assertTrue(deit.err().startsWith("train-stitches: error: spark.atlas.stitch.space=snnet-deit-tsb:"
+        + " cannot be trained on Fashion-MNIST"), deit.err());
 
     Result count = atlas("sample", "--count", "-3");
     assertEquals(2, count.exit());

@@ -37,6 +37,13 @@ public final class Tables {
     public static final String SAMPLER = "sampler";
     public static final String SEED = "seed";
     public static final String FIRST_SEEN_DATE = "first_seen_date";
+    public static final String STITCH_FRONT_ANCHOR = "stitch_front_anchor";
+    public static final String STITCH_FRONT_BLOCKS = "stitch_front_blocks";
+    public static final String STITCH_BACK_ANCHOR = "stitch_back_anchor";
+    public static final String STITCH_BACK_START = "stitch_back_start";
+    /** Columns only stitched families fill (null for supernet sub-networks). */
+    public static final List<String> STITCH_COLUMNS = List.of(STITCH_FRONT_ANCHOR,
+        STITCH_FRONT_BLOCKS, STITCH_BACK_ANCHOR, STITCH_BACK_START);
 
     public static final TableDef TABLE = new TableDef(
         "architectures",
@@ -52,7 +59,14 @@ public final class Tables {
             .add(PARAMS, LongType, false, "parameters including BN affine")
             .add(SAMPLER, StringType, false)
             .add(SEED, LongType, false)
-            .add(FIRST_SEEN_DATE, DateType, false),
+            .add(FIRST_SEEN_DATE, DateType, false)
+            .add(STITCH_FRONT_ANCHOR, StringType, true,
+                "stitched family: anchor that runs first (the anchor itself for an anchor)")
+            .add(STITCH_FRONT_BLOCKS, IntegerType, true, "stitched family: front blocks run")
+            .add(STITCH_BACK_ANCHOR, StringType, true,
+                "stitched family: anchor after the stitching layer (the anchor itself for an anchor)")
+            .add(STITCH_BACK_START, IntegerType, true,
+                "stitched family: first back block, 0-based (= depth for an anchor: no stitch)"),
         List.of(ARCH_ID), List.of(), DELTA_PROPS);
 
     private Architectures() {}

@@ -39,5 +39,26 @@ public final class BuiltinSpecs {
       List.of(16, 20, 24, 28),
       4, 8);
 
+  /**
+   * SN-Net's DeiT family at ImageNet geometry: DeiT-Ti (192 wide, 3 heads), DeiT-S (384, 6),
+   * DeiT-B (768, 12); 12 blocks, MLP ratio 4, 224x224 RGB, 16x16 patches, 1000 classes; stitched
+   * with a 2-block window, stride 1. For enumeration and analytic cost.
+   */
+  public static final VitFamilySpec SNNET_DEIT_TSB = new VitFamilySpec(
+      "snnet-deit-tsb", "1", 224, 3, 16, 1000, 12, 4,
+      List.of(new VitFamilySpec.Anchor("deit-ti", 192, 3), new VitFamilySpec.Anchor("deit-s", 384, 6),
+          new VitFamilySpec.Anchor("deit-b", 768, 12)),
+      2, 1);
+
+  /**
+   * Three small ViT anchors on 28x28 Fashion-MNIST (7x7 patches, 16 patches + class token, 6
+   * blocks, 10 classes), widths 32/64/128: trainable and stitchable on two CPU cores.
+   */
+  public static final VitFamilySpec VIT_TINY_FAMILY = new VitFamilySpec(
+      "vit-tiny-family", "1", 28, 1, 7, 10, 6, 4,
+      List.of(new VitFamilySpec.Anchor("vit-32", 32, 2), new VitFamilySpec.Anchor("vit-64", 64, 4),
+          new VitFamilySpec.Anchor("vit-128", 128, 8)),
+      2, 1);
+
   private BuiltinSpecs() {}
 }

@@ -9,7 +9,8 @@ import java.util.stream.Collectors;
 public final class Spaces {
 
   private static final Map<String, SearchSpace> BY_NAME = byName(
-      new MbConvSpace(BuiltinSpecs.OFA_MBV3), new MbConvSpace(BuiltinSpecs.MBV3_TINY));
+      new MbConvSpace(BuiltinSpecs.OFA_MBV3), new MbConvSpace(BuiltinSpecs.MBV3_TINY),
+      new StitchedSpace(BuiltinSpecs.SNNET_DEIT_TSB), new StitchedSpace(BuiltinSpecs.VIT_TINY_FAMILY));
 
   private Spaces() {}
 

@@ -45,8 +45,14 @@ public final class ArchitectureSampling {
   /** Longest walk towards a bin, in one-notch moves. */
   static final int WALK_STEPS = 500;
 
-  /** Columns of a draw: the architectures columns plus the draw's index. */
-  public static final StructType DRAW_SCHEMA = Architectures.TABLE.schema()
+  /**
+   * Columns of a draw: the architectures columns (less those only stitched families fill, which
+   * the write leaves null) plus the draw's index.
+   */
+  public static final StructType DRAW_SCHEMA = new StructType(
+      Arrays.stream(Architectures.TABLE.schema().fields())
+          .filter(f -> !Architectures.STITCH_COLUMNS.contains(f.name()))
+          .toArray(org.apache.spark.sql.types.StructField[]::new))
       .add(Samples.SAMPLE_INDEX, DataTypes.IntegerType, false);
 
   private ArchitectureSampling() {}
@@ -82,7 +88,8 @@ public final class ArchitectureSampling {
    * count once.
    */
   public static Dataset<Row> distinctArchitectures(Dataset<Row> draws) {
-    Column[] keys = Arrays.stream(Architectures.TABLE.schema().fieldNames())
+    Column[] keys = Arrays.stream(DRAW_SCHEMA.fieldNames())
+        .filter(name -> !name.equals(Samples.SAMPLE_INDEX))
         .map(org.apache.spark.sql.functions::col)
         .toArray(Column[]::new);
     return draws.groupBy(keys).agg(min(col(Samples.SAMPLE_INDEX)).as(Samples.SAMPLE_INDEX));

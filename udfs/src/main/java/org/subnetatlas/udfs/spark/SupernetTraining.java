@@ -8,14 +8,10 @@ import static org.apache.spark.sql.types.DataTypes.StringType;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -109,21 +105,7 @@ public final class SupernetTraining implements MapPartitionsFunction<Long, Row> 
   }
 
   private void writeCheckpoint(TrainedSupernet net) throws IOException {
-    Path target = new Path(checkpointUri);
-    FileSystem fs = target.getFileSystem(new org.apache.hadoop.conf.Configuration());
-    Path tmp = new Path(target.getParent(), "." + target.getName() + "." + UUID.randomUUID() + ".tmp");
-    fs.mkdirs(target.getParent());
-    try (OutputStream out = fs.create(tmp, false)) {
-      net.save(out);
-    } catch (IOException | RuntimeException e) {
-      fs.delete(tmp, false);
-      throw e;
-    }
-    // a rerun for the same date replaces the checkpoint it trained before
-    fs.delete(target, false);
-    if (!fs.rename(tmp, target)) {
-      fs.delete(tmp, false);
-      throw new IOException("could not move checkpoint into place at " + target);
-    }
+    Checkpoints.write(checkpointUri, net::save);
   }
+
 }
