@@ -20,7 +20,8 @@ import picocli.CommandLine.Mixin;
     description = "Subnet Atlas: builds neural-architecture benchmark tables on Spark, DJL and Delta Lake.",
     subcommands = {
         DemoCommand.class, NightlyCommand.class, SampleJob.class, TrainSupernetJob.class,
-        TrainStitchesJob.class, EvaluateJob.class, SqlCommand.class, SpaceCommand.class,
+        TrainStitchesJob.class, EvaluateJob.class, ValidateJob.class, ReleaseJob.class,
+        SqlCommand.class, SpaceCommand.class,
         CommandLine.HelpCommand.class})
 public final class AtlasCli implements Runnable {
 
@@ -50,6 +51,12 @@ public final class AtlasCli implements Runnable {
         err.flush();
         return EXIT_BAD_INPUT;
       }
+      if (gateFailure(ex) != null) {
+        // a failed gate is an expected outcome: its message names every failed check
+        err.println(cmd.getCommandName() + ": failed: " + gateFailure(ex).getMessage());
+        err.flush();
+        return EXIT_FAILED;
+      }
       LOG.error("{} failed", cmd.getCommandName(), ex);
       err.println(cmd.getCommandName() + ": failed: " + rootMessage(ex));
       err.flush();
@@ -68,6 +75,15 @@ public final class AtlasCli implements Runnable {
       }
       if (c instanceof SparkException && c.getCause() == null) {
         return null;
+      }
+    }
+    return null;
+  }
+
+  static Throwable gateFailure(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof org.subnetatlas.transforms.QualityGates.GateFailedException) {
+        return c;
       }
     }
     return null;

@@ -16,7 +16,8 @@ final class Stages {
   /** The nightly build, in order. Each new stage joins here, and so joins demo and nightly. */
   static List<Stage> nightly() {
     return List.of(new SampleJob.SampleStage(), new TrainSupernetJob.TrainStage(),
-        new TrainStitchesJob.TrainStitchesStage(), new EvaluateJob.EvaluateStage());
+        new TrainStitchesJob.TrainStitchesStage(), new EvaluateJob.EvaluateStage(),
+        new ValidateJob.ValidateStage(), new ReleaseJob.ReleaseStage());
   }
 
   private Stages() {}

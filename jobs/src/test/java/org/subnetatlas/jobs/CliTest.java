@@ -106,11 +106,22 @@ class CliTest {
 
   @Test
   void everyCommandHasHelp() {
-    for (String cmd : List.of("demo", "nightly", "sample", "train-supernet", "evaluate", "sql",
-        "space")) {
+    for (String cmd : List.of("demo", "nightly", "sample", "train-supernet", "evaluate", "validate",
+        "release", "sql", "space")) {
       Result r = run("", cmd, "--help");
       assertEquals(0, r.exit(), cmd + ": " + r.err());
       assertTrue(r.out().contains("Usage: atlas " + cmd), cmd + ": " + r.out());
     }
+  }
+
+  @Test
+  void aBadReleaseTagOrThresholdIsBadInputBeforeSparkStarts() {
+    Result tag = run("", "release", "--tag", "../escape", "--date", "2026-11-30");
+    assertEquals(2, tag.exit(), tag.err());
+    assertTrue(tag.err().startsWith("release: error: --tag ../escape: not a release tag"), tag.err());
+    Result ratio = run("", "validate", "--min-row-ratio", "1.5", "--date", "2026-11-30");
+    assertEquals(2, ratio.exit(), ratio.err());
+    assertEquals("validate: error: spark.atlas.validate.min-row-ratio=1.5: must be between 0 and 1",
+        ratio.err().strip());
   }
 }

@@ -280,13 +280,87 @@ public final class Tables {
     private Runs() {}
   }
 
+  /** Metrics of each night's checked writes; anomaly checks compare a night with earlier ones. */
+  public static final class QualityMetrics {
+    public static final String BUILD_DATE = "build_date";
+    public static final String METRIC = "metric";
+    public static final String VALUE = "value";
+    public static final String RUN_ID = "run_id";
+
+    public static final TableDef TABLE = new TableDef(
+        "quality_metrics",
+        "Deequ metrics of each build date's writes, one row per (build_date, metric)",
+        new StructType()
+            .add(BUILD_DATE, DateType, false)
+            .add(METRIC, StringType, false, "table.metric, e.g. measurements.rows")
+            .add(VALUE, DoubleType, true)
+            .add(RUN_ID, StringType, false),
+        List.of(BUILD_DATE, METRIC), List.of(BUILD_DATE), DELTA_PROPS);
+
+    private QualityMetrics() {}
+  }
+
+  /** Rows that failed a quality gate, replaced on every validation of their build date. */
+  public static final class Quarantine {
+    public static final String BUILD_DATE = "build_date";
+    public static final String TABLE_NAME = "table_name";
+    public static final String CHECK_NAME = "check_name";
+    public static final String ROW_JSON = "row_json";
+    public static final String RUN_ID = "run_id";
+
+    public static final TableDef TABLE = new TableDef(
+        "quarantine",
+        "Offending rows of failed quality checks, per build date",
+        new StructType()
+            .add(BUILD_DATE, DateType, false)
+            .add(TABLE_NAME, StringType, false)
+            .add(CHECK_NAME, StringType, false)
+            .add(ROW_JSON, StringType, false, "the offending row as JSON")
+            .add(RUN_ID, StringType, false),
+        List.of(BUILD_DATE, TABLE_NAME, CHECK_NAME, ROW_JSON), List.of(BUILD_DATE), DELTA_PROPS);
+
+    private Quarantine() {}
+  }
+
+  /** Published releases: the Delta version each table was pinned at. */
+  public static final class Releases {
+    public static final String TAG = "tag";
+    public static final String BUILD_DATE = "build_date";
+    public static final String TABLE_VERSIONS = "table_versions";
+    public static final String MANIFEST_SHA256 = "manifest_sha256";
+    public static final String FILES_SHA256 = "files_sha256";
+    public static final String FILE_COUNT = "file_count";
+    public static final String LOCATION = "location";
+    public static final String CODE_VERSION = "code_version";
+    public static final String CREATED_AT = "created_at";
+
+    public static final TableDef TABLE = new TableDef(
+        "releases",
+        "One row per release tag: pinned table versions and manifest checksum",
+        new StructType()
+            .add(TAG, StringType, false)
+            .add(BUILD_DATE, DateType, true)
+            .add(TABLE_VERSIONS, DataTypes.createMapType(StringType, LongType), false,
+                "Delta version of each exported table")
+            .add(MANIFEST_SHA256, StringType, false)
+            .add(FILES_SHA256, StringType, false,
+                "sha-256 of the manifest's files list: equal for a byte-identical rebuild")
+            .add(FILE_COUNT, IntegerType, false)
+            .add(LOCATION, StringType, false)
+            .add(CODE_VERSION, StringType, false)
+            .add(CREATED_AT, TimestampType, false),
+        List.of(TAG), List.of(), DELTA_PROPS);
+
+    private Releases() {}
+  }
+
   /**
    * Every table, in creation order. A method, not a constant: the nested table classes read this
    * class's constants while they initialise.
    */
   public static List<TableDef> all() {
     return List.of(Architectures.TABLE, Samples.TABLE, Supernets.TABLE, Measurements.TABLE,
-        Devices.TABLE, Runs.TABLE);
+        Devices.TABLE, Runs.TABLE, QualityMetrics.TABLE, Quarantine.TABLE, Releases.TABLE);
   }
 
   /** The table called {@code name} (with or without the {@code atlas.} prefix). */

@@ -1,0 +1,347 @@
+package org.subnetatlas.transforms;
+
+import static java.util.Objects.requireNonNull;
+import static org.apache.spark.sql.functions.base64;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.to_json;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.delta.tables.DeltaTable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.BinaryType;
+import org.apache.spark.sql.types.MapType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.subnetatlas.schemas.TableDef;
+import org.subnetatlas.schemas.Tables;
+import org.subnetatlas.schemas.Tables.Releases;
+import org.subnetatlas.transforms.DeltaWrites.OnMatch;
+
+/**
+ * A release: every table pinned at a Delta version and exported from that version as one Parquet
+ * and one CSV file each, with {@code manifest.json}, {@code DATASHEET.md} and plots, under
+ * {@code <warehouse>/releases/<tag>/}. The folder is built aside and moved into place, so a failed
+ * release leaves nothing. A tag that exists is rebuilt from its pinned versions and must come out
+ * byte for byte the same; otherwise the release fails and the existing folder stays as it was.
+ */
+public final class ReleaseBuilder {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ReleaseBuilder.class);
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(SerializationFeature.INDENT_OUTPUT)
+      .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+  static final int FORMAT_VERSION = 1;
+
+  /** What to release: {@code config} is recorded in the manifest as given. */
+  public record Spec(String tag, LocalDate buildDate, String warehouse, String codeVersion,
+      Map<String, String> config) {
+    public Spec {
+      requireNonNull(tag, "tag");
+      requireNonNull(warehouse, "warehouse");
+      requireNonNull(codeVersion, "codeVersion");
+      config = new TreeMap<>(config);
+    }
+  }
+
+  /** One file of a release, relative to the release folder. */
+  public record FileEntry(String path, String sha256, Long rows) {}
+
+  /** A release on disk: {@code verified} when the tag existed and its rebuild matched. */
+  public record Release(String tag, String location, Map<String, Long> versions,
+      List<FileEntry> files, String manifestSha256, boolean verified) {
+    /** sha-256 of the files list (path, sha-256, rows per line): what a rebuild must reproduce. */
+    public String filesSha256() {
+      StringBuilder sb = new StringBuilder();
+      files.forEach(f -> sb.append(f.path()).append(' ').append(f.sha256()).append(' ')
+          .append(f.rows()).append('\n'));
+      return WarehouseFiles.sha256(sb.toString().getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  /** The tag is not usable as a folder name. */
+  public static final class BadTagException extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    BadTagException(String message) {
+      super(message);
+    }
+  }
+
+  private ReleaseBuilder() {}
+
+  /** Tables a release exports: every table but the release log itself. */
+  public static List<TableDef> exported() {
+    return Tables.all().stream().filter(t -> t != Releases.TABLE).toList();
+  }
+
+  public static void checkTag(String tag) {
+    if (tag == null || !tag.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}")) {
+      throw new BadTagException("--tag " + tag + ": not a release tag (letters, digits, '.', '_',"
+          + " '-'; starts with a letter or digit; at most 100 characters)");
+    }
+  }
+
+  /**
+   * Releases {@code spec.tag()}. A new tag runs {@code gates} first (which throw to refuse), pins
+   * the current versions and builds; an existing one is rebuilt from its pinned versions and
+   * verified against the folder, or against {@code atlas.releases} when the folder is gone.
+   */
+  public static Release release(SparkSession spark, Spec spec, Runnable gates) {
+    checkTag(spec.tag());
+    String releases = spec.warehouse() + "/releases";
+    String location = releases + "/" + spec.tag();
+    try (WarehouseFiles files = WarehouseFiles.open(spark, location)) {
+      if (files.exists(location + "/manifest.json")) {
+        return verifyExisting(spark, spec, files, location);
+      }
+      Map<String, Long> pinned = recordedVersions(spark, spec.tag());
+      String recordedSha = null;
+      if (pinned != null) {
+        recordedSha = recordedFilesSha(spark, spec.tag());
+        LOG.info("release {}: folder missing, rebuilding from recorded versions {}", spec.tag(),
+            pinned);
+      } else {
+        gates.run();
+        pinned = currentVersions(spark);
+      }
+      String tmp = releases + "/.tmp-" + spec.tag() + "-" + System.nanoTime();
+      try {
+        Release built = build(spark, spec, pinned, files, tmp, location);
+        if (recordedSha != null && !recordedSha.equals(built.filesSha256())) {
+          throw new IllegalStateException("release " + spec.tag() + ": the files rebuilt from the"
+              + " recorded versions differ from the recorded release (files sha256 "
+              + built.filesSha256() + ", recorded " + recordedSha + "); nothing written");
+        }
+        if (!files.rename(tmp, location)) {
+          throw new IllegalStateException("release " + spec.tag() + ": " + location
+              + " appeared while building; nothing replaced");
+        }
+        recordRelease(spark, spec, built);
+        LOG.info("release {}: {} files at {} (versions {})", spec.tag(), built.files().size(),
+            location, pinned);
+        return built;
+      } finally {
+        files.deleteRecursively(tmp);
+      }
+    }
+  }
+
+  private static Release verifyExisting(SparkSession spark, Spec spec, WarehouseFiles files,
+      String location) {
+    JsonNode manifest = readJson(files.read(location + "/manifest.json"));
+    Map<String, Long> pinned = new TreeMap<>();
+    manifest.get("tables").fields().forEachRemaining(
+        e -> pinned.put(e.getKey(), e.getValue().get("delta_version").asLong()));
+    List<FileEntry> existing = new ArrayList<>();
+    manifest.get("files").forEach(f -> existing.add(new FileEntry(f.get("path").asText(),
+        f.get("sha256").asText(), f.get("rows").isNull() ? null : f.get("rows").asLong())));
+    String tmp = spec.warehouse() + "/releases/.tmp-" + spec.tag() + "-" + System.nanoTime();
+    try {
+      Spec pinnedSpec = new Spec(spec.tag(),
+          manifest.get("build_date").isNull() ? null : LocalDate.parse(manifest.get("build_date").asText()),
+          spec.warehouse(), spec.codeVersion(), spec.config());
+      Release rebuilt = build(spark, pinnedSpec, pinned, files, tmp, location);
+      List<String> differ = differences(existing, rebuilt.files());
+      if (!differ.isEmpty()) {
+        throw new IllegalStateException("release " + spec.tag() + " exists and a rebuild from its"
+            + " pinned versions differs (" + String.join("; ", differ) + "); left unchanged");
+      }
+      String sha = WarehouseFiles.sha256(files.read(location + "/manifest.json"));
+      Release release = new Release(spec.tag(), location, pinned, existing, sha, true);
+      recordRelease(spark, pinnedSpec, release);
+      LOG.info("release {}: exists; rebuilt from pinned versions {}: all {} files identical",
+          spec.tag(), pinned, existing.size());
+      return release;
+    } finally {
+      files.deleteRecursively(tmp);
+    }
+  }
+
+  static List<String> differences(List<FileEntry> expected, List<FileEntry> actual) {
+    Map<String, FileEntry> byPath = new TreeMap<>();
+    actual.forEach(f -> byPath.put(f.path(), f));
+    List<String> out = new ArrayList<>();
+    for (FileEntry e : expected) {
+      FileEntry a = byPath.remove(e.path());
+      if (a == null) {
+        out.add(e.path() + " missing");
+      } else if (!a.equals(e)) {
+        out.add(e.path() + " sha256 " + a.sha256() + " != " + e.sha256());
+      }
+    }
+    byPath.keySet().forEach(p -> out.add(p + " new"));
+    return out;
+  }
+
+  /** The current Delta version of every exported table. */
+  public static Map<String, Long> currentVersions(SparkSession spark) {
+    Map<String, Long> out = new TreeMap<>();
+    for (TableDef t : exported()) {
+      out.put(t.name(), DeltaTable.forName(spark, t.qualifiedName()).history(1)
+          .select("version").head().getLong(0));
+    }
+    return out;
+  }
+
+  private static Map<String, Long> recordedVersions(SparkSession spark, String tag) {
+    List<Row> rows = spark.table(Releases.TABLE.qualifiedName())
+        .filter(col(Releases.TAG).equalTo(tag)).select(Releases.TABLE_VERSIONS).collectAsList();
+    return rows.isEmpty() ? null : new TreeMap<>(rows.get(0).<String, Long>getJavaMap(0));
+  }
+
+  private static String recordedFilesSha(SparkSession spark, String tag) {
+    return spark.table(Releases.TABLE.qualifiedName()).filter(col(Releases.TAG).equalTo(tag))
+        .select(Releases.FILES_SHA256).head().getString(0);
+  }
+
+  private static Dataset<Row> pinned(SparkSession spark, TableDef t, long version) {
+    return spark.sql("SELECT * FROM " + t.qualifiedName() + " VERSION AS OF " + version);
+  }
+
+  /** Builds the whole release into {@code tmp}. */
+  private static Release build(SparkSession spark, Spec spec, Map<String, Long> versions,
+      WarehouseFiles files, String tmp, String location) {
+    String scratch = tmp + "/.scratch";
+    List<FileEntry> entries = new ArrayList<>();
+    ObjectNode tables = JSON.createObjectNode();
+    Map<String, Dataset<Row>> frames = new LinkedHashMap<>();
+    for (Map.Entry<String, Long> v : versions.entrySet()) {
+      TableDef t = Tables.byName(v.getKey());
+      Dataset<Row> rows = pinned(spark, t, v.getValue());
+      frames.put(t.name(), rows);
+      Dataset<Row> ordered = stableOrder(rows, t);
+      long count = rows.count();
+      ordered.write().mode("overwrite").parquet(scratch + "/" + t.name() + "-parquet");
+      files.copy(files.single(scratch + "/" + t.name() + "-parquet", "part-"),
+          tmp + "/data/" + t.name() + ".parquet");
+      csvColumns(ordered).write().mode("overwrite").option("header", "true")
+          .csv(scratch + "/" + t.name() + "-csv");
+      files.copy(files.single(scratch + "/" + t.name() + "-csv", "part-"),
+          tmp + "/data/" + t.name() + ".csv");
+      for (String ext : List.of("parquet", "csv")) {
+        String path = "data/" + t.name() + "." + ext;
+        entries.add(new FileEntry(path, files.sha256(tmp + "/" + path), count));
+      }
+      ObjectNode table = tables.putObject(t.name());
+      table.put("delta_version", v.getValue());
+      table.put("rows", count);
+      table.set("key", JSON.valueToTree(t.keyColumns()));
+      table.set("schema", readJson(rows.schema().json().getBytes(StandardCharsets.UTF_8)));
+    }
+    files.deleteRecursively(scratch);
+
+    List<String> notes = new ArrayList<>();
+    List<ReleasePlots.Point> points = ReleaseDatasheet.points(frames);
+    for (Map.Entry<String, byte[]> png : ReleasePlots.draw(points, notes).entrySet()) {
+      String path = "plots/" + png.getKey();
+      files.write(tmp + "/" + path, png.getValue());
+      entries.add(new FileEntry(path, WarehouseFiles.sha256(png.getValue()), null));
+    }
+    byte[] datasheet = ReleaseDatasheet.markdown(spec, versions, frames, points, notes)
+        .getBytes(StandardCharsets.UTF_8);
+    files.write(tmp + "/DATASHEET.md", datasheet);
+    entries.add(new FileEntry("DATASHEET.md", WarehouseFiles.sha256(datasheet), null));
+    entries.sort((a, b) -> a.path().compareTo(b.path()));
+
+    ObjectNode manifest = JSON.createObjectNode();
+    manifest.put("format_version", FORMAT_VERSION);
+    manifest.put("tag", spec.tag());
+    manifest.put("build_date", spec.buildDate() == null ? null : spec.buildDate().toString());
+    manifest.put("code_version", spec.codeVersion());
+    manifest.set("config", JSON.valueToTree(spec.config()));
+    manifest.set("tables", tables);
+    ArrayNode list = manifest.putArray("files");
+    for (FileEntry f : entries) {
+      ObjectNode o = list.addObject();
+      o.put("path", f.path());
+      o.put("sha256", f.sha256());
+      if (f.rows() == null) {
+        o.putNull("rows");
+      } else {
+        o.put("rows", f.rows());
+      }
+    }
+    manifest.set("notes", JSON.valueToTree(notes));
+    byte[] bytes;
+    try {
+      bytes = (JSON.writeValueAsString(manifest) + "\n").getBytes(StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    files.write(tmp + "/manifest.json", bytes);
+    return new Release(spec.tag(), location, Map.copyOf(versions), List.copyOf(entries),
+        WarehouseFiles.sha256(bytes), false);
+  }
+
+  /** One partition in a total order: key columns, then the whole row as JSON to break ties. */
+  static Dataset<Row> stableOrder(Dataset<Row> rows, TableDef t) {
+    List<Column> order = new ArrayList<>();
+    t.keyColumns().forEach(k -> order.add(col(k).asc_nulls_first()));
+    Column[] all = Arrays.stream(rows.columns()).map(org.apache.spark.sql.functions::col)
+        .toArray(Column[]::new);
+    order.add(to_json(struct(all)).asc_nulls_first());
+    return rows.repartition(1).sortWithinPartitions(order.toArray(Column[]::new));
+  }
+
+  /** CSV holds no maps, arrays, structs or bytes: those become JSON or base64 text. */
+  static Dataset<Row> csvColumns(Dataset<Row> rows) {
+    StructType schema = rows.schema();
+    Column[] cols = Arrays.stream(schema.fields()).map(ReleaseBuilder::csvColumn)
+        .toArray(Column[]::new);
+    return rows.select(cols);
+  }
+
+  private static Column csvColumn(StructField f) {
+    if (f.dataType() instanceof MapType || f.dataType() instanceof ArrayType
+        || f.dataType() instanceof StructType) {
+      return to_json(col(f.name())).as(f.name());
+    }
+    if (f.dataType() instanceof BinaryType) {
+      return base64(col(f.name())).as(f.name());
+    }
+    return col(f.name());
+  }
+
+  private static void recordRelease(SparkSession spark, Spec spec, Release r) {
+    Row row = RowFactory.create(spec.tag(),
+        spec.buildDate() == null ? null : Date.valueOf(spec.buildDate()),
+        scala.collection.JavaConverters.mapAsScalaMap(new TreeMap<>(r.versions())),
+        r.manifestSha256(), r.filesSha256(), r.files().size(), r.location(), spec.codeVersion(),
+        Timestamp.from(Instant.now()));
+    DeltaWrites.merge(spark, Releases.TABLE,
+        spark.createDataFrame(List.of(row), Releases.TABLE.schema()), OnMatch.KEEP);
+  }
+
+  private static JsonNode readJson(byte[] bytes) {
+    try {
+      return JSON.readTree(bytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException("not JSON", e);
+    }
+  }
+}
