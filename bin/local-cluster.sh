@@ -51,7 +51,7 @@ OPENS=(-XX:+IgnoreUnrecognizedVMOptions
 log() { echo "local-cluster: $*" >&2; }
 
 spark_home() {
-  [[ -f "$SPARK_HOME_DIR/RELEASE" ]] && return 0
+  [[ -f "$SPARK_HOME_DIR/RELEASE" && -x "$SPARK_HOME_DIR/bin/spark-submit" ]] && return 0
   log "generating $SPARK_HOME_DIR from the Maven repository (Spark's own jars only)"
   local cp="$DIR/spark-classpath.txt"
   (cd "$ATLAS_HOME" && mvn -q -o -B -pl jobs -am -DskipTests compile dependency:build-classpath \
