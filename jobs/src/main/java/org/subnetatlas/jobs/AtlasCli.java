@@ -70,7 +70,8 @@ public final class AtlasCli implements Runnable {
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (c instanceof BadInputException
           || c instanceof org.subnetatlas.spaces.InvalidArchException
-          || c instanceof org.subnetatlas.spaces.UnknownSpaceException) {
+          || c instanceof org.subnetatlas.spaces.UnknownSpaceException
+          || c instanceof org.subnetatlas.udfs.NonFiniteMetricsException) {
         return c;
       }
       if (c instanceof SparkException && c.getCause() == null) {

@@ -88,11 +88,17 @@ public final class AtlasSession {
   /**
    * Creates the database and every table that is missing, and adds columns declared in
    * {@code schemas/} that an older table lacks. A table whose existing column has another type
-   * is refused: that is a wrong table, not one to migrate silently.
+   * is refused: that is a wrong table, not one to migrate silently. Every existing table is
+   * checked before any is created or changed, so a refusal leaves the warehouse as it was.
    */
   public static void ensureTables(SparkSession spark, String warehouse) {
     spark.sql("CREATE DATABASE IF NOT EXISTS " + TableDef.DATABASE + " LOCATION '"
         + warehouse + "/" + TableDef.DATABASE + ".db'");
+    for (TableDef t : Tables.all()) {
+      if (spark.catalog().tableExists(t.qualifiedName())) {
+        checkTypes(spark, t);
+      }
+    }
     for (TableDef t : Tables.all()) {
       if (!spark.catalog().tableExists(t.qualifiedName())) {
         spark.sql(t.createDdl(tableLocation(warehouse, t)));
@@ -103,13 +109,13 @@ public final class AtlasSession {
     }
   }
 
-  private static void evolve(SparkSession spark, TableDef t) {
+  private static Map<String, StructField> columns(SparkSession spark, TableDef t) {
     StructType actual = spark.table(t.qualifiedName()).schema();
-    Map<String, StructField> existing = Arrays.stream(actual.fields())
-        .collect(Collectors.toMap(StructField::name, f -> f));
-    List<StructField> missing = Arrays.stream(t.schema().fields())
-        .filter(f -> !existing.containsKey(f.name()))
-        .toList();
+    return Arrays.stream(actual.fields()).collect(Collectors.toMap(StructField::name, f -> f));
+  }
+
+  private static void checkTypes(SparkSession spark, TableDef t) {
+    Map<String, StructField> existing = columns(spark, t);
     for (StructField f : t.schema().fields()) {
       StructField have = existing.get(f.name());
       if (have != null && !have.dataType().sameType(f.dataType())) {
@@ -118,6 +124,13 @@ public final class AtlasSession {
             + " (wrong table schema; is the warehouse from another tool?)");
       }
     }
+  }
+
+  private static void evolve(SparkSession spark, TableDef t) {
+    Map<String, StructField> existing = columns(spark, t);
+    List<StructField> missing = Arrays.stream(t.schema().fields())
+        .filter(f -> !existing.containsKey(f.name()))
+        .toList();
     if (!missing.isEmpty()) {
       String cols = missing.stream()
           .map(f -> "`" + f.name() + "` " + f.dataType().sql())

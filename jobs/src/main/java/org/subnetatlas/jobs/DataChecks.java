@@ -6,6 +6,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
+import org.subnetatlas.udfs.FashionData;
 
 /** Driver-side checks of the data location, so a wrong --data fails before any task or write. */
 final class DataChecks {
@@ -37,6 +38,7 @@ final class DataChecks {
         throw new BadInputException("--data " + given + ": not a directory");
       }
       if (allPresent(fs, dir, BUNDLED) || allPresent(fs, dir, FULL)) {
+        readable(uri, given);
         return;
       }
       throw new BadInputException("--data " + given + ": no Fashion-MNIST IDX files; expected "
@@ -44,6 +46,15 @@ final class DataChecks {
           + " (full data set)");
     } catch (IOException e) {
       throw new BadInputException("--data " + given + ": cannot read: " + e.getMessage(), e);
+    }
+  }
+
+  /** Decodes every file once on the driver, so a truncated or mismatched file fails here. */
+  private static void readable(String uri, String given) {
+    try {
+      FashionData.load(uri);
+    } catch (IOException | IllegalArgumentException | java.io.UncheckedIOException e) {
+      throw new BadInputException("--data " + given + ": " + e.getMessage(), e);
     }
   }
 

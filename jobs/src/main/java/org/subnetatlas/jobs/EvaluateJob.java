@@ -3,11 +3,14 @@ package org.subnetatlas.jobs;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -21,7 +24,9 @@ import org.subnetatlas.schemas.Tables.Supernets;
 import org.subnetatlas.transforms.DeltaWrites;
 import org.subnetatlas.transforms.DeltaWrites.OnMatch;
 import org.subnetatlas.udfs.RankCorrelation;
+import org.subnetatlas.spaces.MbConvSpec;
 import org.subnetatlas.udfs.EvalConfig;
+import org.subnetatlas.udfs.TrainedSupernet;
 import org.subnetatlas.udfs.spark.DeviceRows;
 import org.subnetatlas.udfs.spark.SubnetEvaluation;
 import picocli.CommandLine;
@@ -113,6 +118,7 @@ public final class EvaluateJob extends StageCommand {
       Row supernet = latestSupernet(spark, space, buildDate);
       String supernetId = supernet.getAs(Supernets.SUPERNET_ID);
       String checkpoint = supernet.getAs(Supernets.CHECKPOINT_URI);
+      verifyCheckpoint(spark, TrainSupernetJob.trainableSpec(config), checkpoint);
 
       Dataset<Row> todo = spark.table(Samples.TABLE.qualifiedName())
           .where(col(Samples.BUILD_DATE).equalTo(lit(Date.valueOf(buildDate)))
@@ -198,6 +204,16 @@ public final class EvaluateJob extends StageCommand {
 
     private static String fmt(double v) {
       return String.format("%.4f", v);
+    }
+
+    /** Reads the checkpoint through on the driver, so a corrupt one fails before any task. */
+    private static void verifyCheckpoint(SparkSession spark, MbConvSpec spec, String checkpoint) {
+      Path path = new Path(checkpoint);
+      try (InputStream in = path.getFileSystem(spark.sparkContext().hadoopConfiguration()).open(path)) {
+        TrainedSupernet.verify(spec, in);
+      } catch (IOException e) {
+        throw new BadInputException("supernet checkpoint " + checkpoint + ": " + e.getMessage(), e);
+      }
     }
 
     private static Row latestSupernet(SparkSession spark, String space, LocalDate buildDate) {

@@ -70,7 +70,11 @@ public final class SampleJob extends StageCommand {
     @Override
     public void validate(AtlasConfig config) {
       Spaces.get(config.require(AtlasConfig.SPACE));
-      ArchitectureSampling.samplerName(config.get(SAMPLER, "stratified"));
+      try {
+        ArchitectureSampling.samplerName(config.get(SAMPLER, "stratified"));
+      } catch (IllegalArgumentException e) {
+        throw new BadInputException(SAMPLER + "=" + config.get(SAMPLER, "") + ": " + e.getMessage(), e);
+      }
       config.getInt(COUNT, 1100, 2, 50_000_000);
       config.getLong(SEED, 0, Long.MIN_VALUE, Long.MAX_VALUE);
       config.getInt(PARTITIONS, 4, 1, 100_000);

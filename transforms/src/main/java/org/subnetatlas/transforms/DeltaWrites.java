@@ -5,19 +5,34 @@ import static org.apache.spark.sql.functions.col;
 import io.delta.tables.DeltaTable;
 import java.util.Arrays;
 import java.util.List;
+import java.util.ConcurrentModificationException;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructField;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.subnetatlas.schemas.TableDef;
 
 /**
  * Idempotent writes to the {@code atlas} tables. Each call is one Delta commit: a failure leaves
  * the table at its previous version, and writing the same rows again changes nothing.
+ *
+ * <p>Two writers at once: Delta's optimistic concurrency refuses a commit whose reads a
+ * concurrent commit invalidated ({@code ConcurrentAppendException} and the other
+ * {@code ConcurrentModificationException}s). Nothing of the refused commit is visible, and every
+ * write here is idempotent, so it is simply redone on the new snapshot, a bounded number of times.
  */
 public final class DeltaWrites {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DeltaWrites.class);
+
+  /** Attempts of one write when concurrent commits keep invalidating it. */
+  public static final int MAX_ATTEMPTS = 6;
 
   /** What to do when a source row's key already exists in the table. */
   public enum OnMatch {
@@ -59,14 +74,16 @@ public final class DeltaWrites {
   public static Map<String, Long> merge(
       SparkSession spark, TableDef table, Dataset<Row> source, OnMatch onMatch) {
     Dataset<Row> rows = conform(source, table);
-    DeltaTable target = DeltaTable.forName(spark, table.qualifiedName());
-    long before = version(target);
-    var builder = target.as("t").merge(rows.as("s"), table.keyCondition("t", "s"));
-    if (onMatch == OnMatch.UPDATE) {
-      builder = builder.whenMatched().updateAll();
-    }
-    builder.whenNotMatched().insertAll().execute();
-    return lastCommitMetrics(target, before, "numTargetRowsInserted", "numTargetRowsUpdated");
+    return retryOnConflict(table, "merge", () -> {
+      DeltaTable target = DeltaTable.forName(spark, table.qualifiedName());
+      long before = version(target);
+      var builder = target.as("t").merge(rows.as("s"), table.keyCondition("t", "s"));
+      if (onMatch == OnMatch.UPDATE) {
+        builder = builder.whenMatched().updateAll();
+      }
+      builder.whenNotMatched().insertAll().execute();
+      return lastCommitMetrics(target, before, "numTargetRowsInserted", "numTargetRowsUpdated");
+    });
   }
 
   /**
@@ -75,21 +92,69 @@ public final class DeltaWrites {
    */
   public static Map<String, Long> replaceWhere(
       SparkSession spark, TableDef table, Dataset<Row> source, String predicate) {
-    DeltaTable target = DeltaTable.forName(spark, table.qualifiedName());
-    long before = version(target);
-    // by path: the table's schema is unchanged, so the metastore entry needs no update
-    conform(source, table).write()
-        .format("delta")
-        .mode("overwrite")
-        .option("replaceWhere", predicate)
-        .save(location(target));
-    return lastCommitMetrics(target, before, "numOutputRows", "numRemovedFiles");
+    Dataset<Row> rows = conform(source, table);
+    return retryOnConflict(table, "replaceWhere", () -> {
+      DeltaTable target = DeltaTable.forName(spark, table.qualifiedName());
+      long before = version(target);
+      // by path: the table's schema is unchanged, so the metastore entry needs no update
+      rows.write()
+          .format("delta")
+          .mode("overwrite")
+          .option("replaceWhere", predicate)
+          .save(location(target));
+      return lastCommitMetrics(target, before, "numOutputRows", "numRemovedFiles");
+    });
   }
 
   /** Appends rows (for the audit log, where every run is a new row). */
   public static void append(SparkSession spark, TableDef table, Dataset<Row> source) {
-    conform(source, table).write().format("delta").mode("append")
-        .save(location(DeltaTable.forName(spark, table.qualifiedName())));
+    Dataset<Row> rows = conform(source, table);
+    retryOnConflict(table, "append", () -> {
+      rows.write().format("delta").mode("append")
+          .save(location(DeltaTable.forName(spark, table.qualifiedName())));
+      return null;
+    });
+  }
+
+  /**
+   * Runs {@code write} (one Delta commit) again when a concurrent commit made Delta refuse it,
+   * at most {@link #MAX_ATTEMPTS} times with a short randomized pause; other failures and the
+   * last conflict are thrown as they are.
+   */
+  public static <T> T retryOnConflict(TableDef table, String what, Supplier<T> write) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return write.get();
+      } catch (RuntimeException e) {
+        ConcurrentModificationException conflict = conflict(e);
+        if (conflict == null || attempt >= MAX_ATTEMPTS) {
+          throw e;
+        }
+        LOG.info("{} {}: concurrent commit ({}), attempt {} of {}", what, table.qualifiedName(),
+            conflict.getClass().getSimpleName(), attempt + 1, MAX_ATTEMPTS);
+        pause(attempt);
+      }
+    }
+  }
+
+  /** The Delta write conflict in {@code e}'s cause chain, or null. */
+  static ConcurrentModificationException conflict(Throwable e) {
+    for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof ConcurrentModificationException cme) {
+        return cme;
+      }
+    }
+    return null;
+  }
+
+  private static void pause(int attempt) {
+    try {
+      // randomized, so two writers that collided do not collide again in lockstep
+      Thread.sleep(50L * attempt + ThreadLocalRandom.current().nextLong(100));
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while retrying a Delta commit", ie);
+    }
   }
 
   private static String location(DeltaTable table) {

@@ -132,6 +132,32 @@ public final class TrainedSupernet implements AutoCloseable {
   /** As {@link #load(MbConvSpec, InputStream)}, into a sub-manager of {@code parent} when given. */
   public static TrainedSupernet load(MbConvSpec spec, InputStream in, NDManager parent)
       throws IOException {
+    Contents c = read(spec, in);
+    NDManager owned = parent == null ? NDManager.newBaseManager(DjlRuntime.ENGINE) : null;
+    return new TrainedSupernet(SupernetParams.fromData(spec, parent == null ? owned : parent, c.data()),
+        c.history(), c.images(), c.skipped(), owned);
+  }
+
+  /**
+   * Reads a checkpoint through without the engine, as {@link #load} would, and also refuses
+   * non-finite weights: a cheap check on the driver before any task loads it.
+   *
+   * @throws IOException naming what is wrong
+   */
+  public static void verify(MbConvSpec spec, InputStream in) throws IOException {
+    for (Map.Entry<String, float[]> e : read(spec, in).data().entrySet()) {
+      for (float v : e.getValue()) {
+        if (!Float.isFinite(v)) {
+          throw new IOException("supernet checkpoint array " + e.getKey() + " holds non-finite values");
+        }
+      }
+    }
+  }
+
+  private record Contents(Map<String, float[]> data, List<PhaseHistory> history, long images,
+      long skipped) {}
+
+  private static Contents read(MbConvSpec spec, InputStream in) throws IOException {
     DataInputStream d = new DataInputStream(new BufferedInputStream(in, 1 << 16));
     try {
       String magic;
@@ -199,9 +225,7 @@ public final class TrainedSupernet implements AutoCloseable {
       if (d.readInt() != END) {
         throw new IOException("supernet checkpoint has no end marker after its arrays");
       }
-      NDManager owned = parent == null ? NDManager.newBaseManager(DjlRuntime.ENGINE) : null;
-      return new TrainedSupernet(SupernetParams.fromData(spec, parent == null ? owned : parent, data),
-          history, images, skipped, owned);
+      return new Contents(data, history, images, skipped);
     } catch (EOFException e) {
       throw new IOException("supernet checkpoint is truncated", e);
     }

@@ -26,6 +26,7 @@ import org.subnetatlas.spaces.Spaces;
 import org.subnetatlas.udfs.DjlRuntime;
 import org.subnetatlas.udfs.EvalConfig;
 import org.subnetatlas.udfs.EvalResult;
+import org.subnetatlas.udfs.NonFiniteMetricsException;
 import org.subnetatlas.udfs.SubnetEvaluator;
 
 /**
@@ -104,8 +105,8 @@ public final class SubnetEvaluation implements MapPartitionsFunction<Row, Row> {
       EvalResult r = evaluator.evaluate(arch);
       double seconds = (System.nanoTime() - start) / 1e9;
       if (!Double.isFinite(r.top1()) || !Double.isFinite(r.top5()) || !Double.isFinite(r.loss())) {
-        throw new IllegalStateException("arch " + archId + " of " + spaceName
-            + ": non-finite metrics from supernet " + supernetId + " (top1 " + r.top1()
+        throw new NonFiniteMetricsException("arch " + archId + " of " + spaceName
+            + ": non-finite metrics from supernet " + supernetId + " (checkpoint " + checkpointUri + "; top1 " + r.top1()
             + ", top5 " + r.top5() + ", loss " + r.loss() + "); nothing was written");
       }
       out.add(RowFactory.create(archId, supernetId, DATASET, SPLIT, device.deviceId(), r.top1(),

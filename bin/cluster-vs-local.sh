@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The nightly build for one date on the local standalone cluster (shaded jar, spark-submit,
+# executors in their own JVMs) and in local mode (./atlas, one JVM), with the same small settings;
+# then the row counts of every table for that date, side by side. Exit 0 when they are equal.
+#
+#   bin/local-cluster.sh start && bin/cluster-vs-local.sh [DATE] [WORKDIR]
+set -euo pipefail
+ATLAS_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+DATE="${1:-2026-11-30}"
+WORK="$(mkdir -p "${2:-$ATLAS_HOME/target/cluster-vs-local}" && cd "${2:-$ATLAS_HOME/target/cluster-vs-local}" && pwd)"
+SMALL=(spark.atlas.sample.count=14 spark.atlas.sample.seed=5 spark.atlas.train.epochs=1,1,0,1
+  spark.atlas.train.max-images=768 spark.atlas.eval.images=300 spark.atlas.eval.recalibration-images=128)
+
+conf=(); props=()
+for kv in "${SMALL[@]}"; do conf+=(--conf "$kv"); props+=("-D$kv"); done
+
+echo "cluster: nightly $DATE -> $WORK/wh-cluster (log $WORK/cluster.log)" >&2
+start=$(date +%s)
+"$ATLAS_HOME/bin/local-cluster.sh" submit "${conf[@]}" --profile cluster nightly \
+  --warehouse "$WORK/wh-cluster" --date "$DATE" > "$WORK/cluster.log" 2>&1
+echo "cluster: done in $(( $(date +%s) - start )) s" >&2
+
+echo "local: nightly $DATE -> $WORK/wh-local (log $WORK/local.log)" >&2
+start=$(date +%s)
+ATLAS_MASTER='local[2]' ATLAS_DRIVER_MEMORY=4g ATLAS_JAVA_OPTS="${props[*]}" \
+  "$ATLAS_HOME/atlas" nightly --warehouse "$WORK/wh-local" --date "$DATE" > "$WORK/local.log" 2>&1
+echo "local: done in $(( $(date +%s) - start )) s" >&2
+
+query="SELECT 'architectures' AS t, count(*) AS n FROM atlas.architectures
+ UNION ALL SELECT 'samples', count(*) FROM atlas.samples WHERE build_date = DATE'$DATE'
+ UNION ALL SELECT 'supernets', count(*) FROM atlas.supernets WHERE build_date = DATE'$DATE'
+ UNION ALL SELECT 'measurements', count(*) FROM atlas.measurements WHERE build_date = DATE'$DATE'
+ UNION ALL SELECT 'measurements_distinct_keys', count(DISTINCT arch_id, supernet_id, split) FROM atlas.measurements WHERE build_date = DATE'$DATE'
+ UNION ALL SELECT 'runs_succeeded', count(*) FROM atlas.runs WHERE status = 'succeeded'"
+"$ATLAS_HOME/atlas" sql --warehouse "$WORK/wh-cluster" --format csv "$query" 2>/dev/null > "$WORK/cluster-counts.csv"
+"$ATLAS_HOME/atlas" sql --warehouse "$WORK/wh-local" --format csv "$query" 2>/dev/null > "$WORK/local-counts.csv"
+paste -d, "$WORK/cluster-counts.csv" "$WORK/local-counts.csv" | awk -F, '
+  NR == 1 { printf "%-28s %8s %8s\n", "table", "cluster", "local"; next }
+  { printf "%-28s %8s %8s%s\n", $1, $2, $4, ($2 == $4 ? "" : "   DIFFERENT"); if ($2 != $4) bad = 1 }
+  END { exit bad }'
