@@ -190,7 +190,7 @@ public final class TrainedSupernet implements AutoCloseable {
       if (d.readInt() != END) {
         throw new IOException("supernet checkpoint has no end marker after its arrays");
       }
-      NDManager owned = parent == null ? NDManager.newBaseManager(DjlRuntime.ENGINE) : null;
+      NDManager owned = parent == null ? NDManager.newBaseManager(DjlRuntime.device(), DjlRuntime.ENGINE) : null;
       return new TrainedSupernet(SupernetParams.fromData(spec, parent == null ? owned : parent, data),
           history, images, skipped, owned);
     } catch (EOFException e) {
