@@ -106,7 +106,7 @@ class CliTest {
 
   @Test
   void everyCommandHasHelp() {
-    for (String cmd : List.of("demo", "nightly", "sample", "train-supernet", "evaluate", "sql",
+    for (String cmd : List.of("demo", "nightly", "sample", "train-supernet", "evaluate", "measure", "sql",
         "space")) {
       Result r = run("", cmd, "--help");
       assertEquals(0, r.exit(), cmd + ": " + r.err());

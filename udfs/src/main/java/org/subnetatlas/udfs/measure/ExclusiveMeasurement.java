@@ -38,29 +38,29 @@ public final class ExclusiveMeasurement {
    */
   public static <T> T run(Callable<T> work) {
     JVM_LOCK.lock();
-    if (JVM_LOCK.getHoldCount() > 1) {
-      try {
-        return work.call();
-      } catch (RuntimeException e) {
-        throw e;
-      } catch (Exception e) {
-        throw new IllegalStateException(e.getMessage(), e);
-      } finally {
-        JVM_LOCK.unlock();
+    try {
+      if (JVM_LOCK.getHoldCount() > 1) {
+        return call(work);
       }
+      try (FileChannel ch = FileChannel.open(lockFile(), StandardOpenOption.CREATE,
+          StandardOpenOption.WRITE);
+          FileLock ignored = ch.lock()) {
+        return call(work);
+      } catch (IOException e) {
+        throw new UncheckedIOException("measurement lock " + lockFile() + ": " + e.getMessage(), e);
+      }
+    } finally {
+      JVM_LOCK.unlock();
     }
-    try (FileChannel ch = FileChannel.open(lockFile(), StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE);
-        FileLock ignored = ch.lock()) {
+  }
+
+  private static <T> T call(Callable<T> work) {
+    try {
       return work.call();
-    } catch (IOException e) {
-      throw new UncheckedIOException("measurement lock " + lockFile() + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
       throw e;
     } catch (Exception e) {
       throw new IllegalStateException(e.getMessage(), e);
-    } finally {
-      JVM_LOCK.unlock();
     }
   }
 }

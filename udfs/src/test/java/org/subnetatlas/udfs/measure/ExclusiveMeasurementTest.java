@@ -14,6 +14,7 @@ import java.util.List;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.subnetatlas.udfs.DjlRuntime;
 
@@ -45,6 +46,26 @@ class ExclusiveMeasurementTest {
 
   static long micros(Instant t) {
     return t.getEpochSecond() * 1_000_000L + t.getNano() / 1_000;
+  }
+
+  /** Exit status of another process trying the same POSIX (fcntl) lock without waiting. */
+  private static int otherProcessTriesLock() throws Exception {
+    Process p = new ProcessBuilder("python3", "-c",
+        "import fcntl,sys\nf=open(sys.argv[1],'a')\ntry:\n fcntl.lockf(f,fcntl.LOCK_EX|fcntl.LOCK_NB)\n"
+            + "except OSError:\n sys.exit(3)", ExclusiveMeasurement.lockFile().toString())
+        .redirectErrorStream(true).start();
+    p.getInputStream().readAllBytes();
+    return p.waitFor();
+  }
+
+  @Test
+  void anotherProcessOnTheHostCannotTakeTheLockDuringAMeasurement() throws Exception {
+    Assumptions.assumeTrue(new java.io.File("/usr/bin/python3").canExecute(),
+        "needs python3 as the second process");
+    assertEquals(0, otherProcessTriesLock(), "lock is free outside a measurement");
+    int inside = ExclusiveMeasurement.run(ExclusiveMeasurementTest::otherProcessTriesLock);
+    assertEquals(3, inside, "a second process took the host lock while a measurement ran");
+    assertEquals(0, otherProcessTriesLock(), "lock is released after the measurement");
   }
 
   @Test
