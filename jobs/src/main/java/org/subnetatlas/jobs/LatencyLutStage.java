@@ -157,15 +157,17 @@ final class LatencyLutStage {
     return RowFactory.create(v);
   }
 
+  /** Σ (block p50 − harness p50) over the blocks of the sub-network. */
   static double blockSum(MbConvSpace space, Map<String, Double> p50, String encoding) {
     MbArch arch = space.parse(encoding);
+    double harness = p50.getOrDefault(LatencyLut.HARNESS_KEY, 0.0);
     double sum = 0;
     for (BlockKey k : MbTiming.blocksOf(space.spec(), arch)) {
       Double v = p50.get(k.id());
       if (v == null) {
         throw new IllegalStateException("lookup table has no block " + k.id());
       }
-      sum += v;
+      sum += v - harness;
     }
     return sum;
   }

@@ -130,7 +130,7 @@ class PipelineEndToEndTest {
     int blocks = org.subnetatlas.udfs.measure.MbTiming.allBlocks(
         org.subnetatlas.spaces.BuiltinSpecs.MBV3_TINY).size();
     Result lut = sql("SELECT count(*), count(DISTINCT device_id), min(count) FROM atlas.latency_lut");
-    assertEquals((blocks + 1) + ",1,", lut.out().lines().toList().get(1).substring(0,
+    assertEquals((blocks + 2) + ",1,", lut.out().lines().toList().get(1).substring(0,
         lut.out().lines().toList().get(1).lastIndexOf(',') + 1), lut.out());
   }
 

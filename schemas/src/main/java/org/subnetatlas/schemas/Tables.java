@@ -264,7 +264,8 @@ public final class Tables {
 
   /**
    * Per-block latency lookup table (OFA style): one row per block key, space, batch size, device
-   * and build date. The key {@code overhead} holds the fitted per-forward constant.
+   * and build date. Key {@code overhead} holds the fitted per-forward constant, key
+   * {@code harness} the timing harness measured alone.
    */
   public static final class LatencyLut {
     public static final String SPACE = "space";
@@ -282,6 +283,8 @@ public final class Tables {
     public static final String RUN_ID = "run_id";
 
     public static final String OVERHEAD_KEY = "overhead";
+    /** The timing harness alone (scratch manager + host sync), subtracted from every block. */
+    public static final String HARNESS_KEY = "harness";
 
     public static final TableDef TABLE = new TableDef(
         "latency_lut",
@@ -290,7 +293,7 @@ public final class Tables {
             .add(SPACE, StringType, false)
             .add(SPACE_VERSION, StringType, false)
             .add(LUT_KEY, StringType, false,
-                "kind:in-out-side-stride-expand-kernel-se-activation, or overhead")
+                "kind:in-out-side-stride-expand-kernel-se-activation, harness or overhead")
             .add(BATCH_SIZE, IntegerType, false)
             .add(DEVICE_ID, StringType, false)
             .add(BUILD_DATE, DateType, false)

@@ -82,6 +82,11 @@ public final class LatencyLutBuild implements MapPartitionsFunction<Row, Row> {
     return ExclusiveMeasurement.run(() -> {
       List<Row> out = new ArrayList<>();
       try (MbTiming timing = new MbTiming(supernet.net(), supernet.manager())) {
+        var h = meter.measure(protocol, timing.harness()).stats();
+        out.add(RowFactory.create(space.name(), space.version(), LatencyLut.HARNESS_KEY,
+            protocol.batchSize(), fp.deviceId(), buildDate, h.samples(), h.meanMs(),
+            h.stdMs() * h.stdMs(), h.p50Ms(), protocol.warmup(), protocol.intraOpThreads(), runId,
+            deviceRow));
         for (BlockKey key : MbTiming.allBlocks(space.spec())) {
           var s = meter.measure(protocol, timing.block(key, protocol.batchSize())).stats();
           out.add(RowFactory.create(space.name(), space.version(), key.id(), protocol.batchSize(),

@@ -83,14 +83,39 @@ class MbTimingTest {
   }
 
   @Test
-  void blockAndSubnetForwardsRun() throws Exception {
+  void repeatedForwardsFreeTheirIntermediates() throws Exception {
     try (MbTiming timing = new MbTiming(net, base)) {
       MbArch arch = Archs.smallest(SPEC);
+      List<Forward> forwards = new java.util.ArrayList<>();
       for (BlockKey k : MbTiming.blocksOf(SPEC, arch)) {
-        timing.block(k, 2).run();
+        forwards.add(timing.block(k, 2));
       }
-      timing.subnet(arch, 3).run();
+      forwards.add(timing.subnet(arch, 3));
+      forwards.add(timing.harness());
+      long before = liveArrays();
+      for (int i = 0; i < 5; i++) {
+        for (Forward f : forwards) {
+          f.run();
+        }
+      }
+      assertEquals(before, liveArrays(), "arrays left behind by timed forwards");
     }
+  }
+
+  /** Arrays alive under the test's base manager, sub-managers included. */
+  private static long liveArrays() throws ReflectiveOperationException {
+    return countArrays(base);
+  }
+
+  private static long countArrays(NDManager m) throws ReflectiveOperationException {
+    // DJL keeps a manager's resources in a protected map; no public accessor
+    java.lang.reflect.Field f = ai.djl.ndarray.BaseNDManager.class.getDeclaredField("resources");
+    f.setAccessible(true);
+    long n = 0;
+    for (Object r : ((java.util.Map<?, ?>) f.get(m)).values()) {
+      n += r instanceof NDManager sub ? countArrays(sub) : 1;
+    }
+    return n;
   }
 
   @Test
