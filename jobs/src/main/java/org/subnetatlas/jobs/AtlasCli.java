@@ -20,8 +20,8 @@ import picocli.CommandLine.Mixin;
     description = "Subnet Atlas: builds neural-architecture benchmark tables on Spark, DJL and Delta Lake.",
     subcommands = {
         DemoCommand.class, NightlyCommand.class, SampleJob.class, TrainSupernetJob.class,
-        TrainStitchesJob.class, EvaluateJob.class, ValidateJob.class, ReleaseJob.class,
-        SqlCommand.class, SpaceCommand.class,
+        TrainStitchesJob.class, EvaluateJob.class, MeasureJob.class, ValidateJob.class,
+        ReleaseJob.class, SqlCommand.class, SpaceCommand.class,
         CommandLine.HelpCommand.class})
 public final class AtlasCli implements Runnable {
 

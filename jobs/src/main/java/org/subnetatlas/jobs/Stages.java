@@ -17,7 +17,8 @@ final class Stages {
   static List<Stage> nightly() {
     return List.of(new SampleJob.SampleStage(), new TrainSupernetJob.TrainStage(),
         new TrainStitchesJob.TrainStitchesStage(), new EvaluateJob.EvaluateStage(),
-        new ValidateJob.ValidateStage(), new ReleaseJob.ReleaseStage());
+        new MeasureJob.MeasureStage(), new ValidateJob.ValidateStage(),
+        new ReleaseJob.ReleaseStage());
   }
 
   private Stages() {}

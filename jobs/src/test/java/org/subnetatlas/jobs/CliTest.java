@@ -106,8 +106,8 @@ class CliTest {
 
   @Test
   void everyCommandHasHelp() {
-    for (String cmd : List.of("demo", "nightly", "sample", "train-supernet", "evaluate", "validate",
-        "release", "sql", "space")) {
+    for (String cmd : List.of("demo", "nightly", "sample", "train-supernet", "train-stitches",
+        "evaluate", "measure", "validate", "release", "sql", "space")) {
       Result r = run("", cmd, "--help");
       assertEquals(0, r.exit(), cmd + ": " + r.err());
       assertTrue(r.out().contains("Usage: atlas " + cmd), cmd + ": " + r.out());

@@ -75,6 +75,7 @@ class PipelineEndToEndTest {
   private static final String[] STITCH = {"--anchor-epochs", "1", "--joint-epochs", "1",
       "--max-train-images", "384", "--eval-images", "100"};
   private static final String[] EVALUATE = {"--eval-images", "300", "--recalibration-images", "128"};
+  private static final String[] MEASURE = {"--lut", "--partitions", "4"};
 
   @Test
   @Order(1)
@@ -108,9 +109,11 @@ class PipelineEndToEndTest {
         + "WHERE a.family = 'stitched' AND a.space = 'vit-tiny-family'");
     assertEquals("35,35,100,35,3,true,valid", stitched.out().lines().toList().get(1), stitched.err());
 
+    stage("measure", MEASURE);
     Result runs = sql("SELECT job, status FROM atlas.runs ORDER BY started_at");
     assertEquals(List.of("job,status", "sample,succeeded", "train-supernet,succeeded",
-        "train-stitches,succeeded", "evaluate,succeeded"), runs.out().lines().toList());
+        "train-stitches,succeeded", "evaluate,succeeded", "measure,succeeded"),
+        runs.out().lines().toList());
   }
 
   /** Header first, then the data lines sorted. */
@@ -123,6 +126,39 @@ class PipelineEndToEndTest {
 
   @Test
   @Order(2)
+  void everyMeasurementRowCarriesItsProtocolDeviceAndEnergyMethod() {
+    Result rows = sql("SELECT count(*), count(top1), count(latency_p50_ms), count(latency_p90_ms), "
+        + "count(latency_p99_ms), count(latency_mean_ms), count(latency_std_ms), "
+        + "count(latency_batch_size), count(latency_warmup), count(latency_repeats), "
+        + "count(latency_intra_op_threads), count(throughput_batch_size), count(throughput_p50_ms), "
+        + "count(energy_mj), count(energy_method), count(peak_memory_bytes), count(d.device_id), "
+        + "count(lut_predicted_p50_ms), min(latency_warmup) >= 10, min(latency_repeats) >= 50, "
+        + "every(energy_method IN ('nvml', 'rapl', 'estimated')), every(latency_batch_size = 1) "
+        + "FROM atlas.measurements m LEFT JOIN atlas.devices d USING (device_id) "
+        + "WHERE build_date = DATE'" + DATE + "'");
+    assertEquals("14,14,14,14,14,14,14,14,14,14,14,14,14,14,14,14,14,14,true,true,true,true",
+        rows.out().lines().toList().get(1), rows.out());
+
+    // recorded intervals of the exclusive sections: sorted by start, each starts after the last ends
+    Result spans = sql("SELECT unix_micros(measure_started_at), unix_micros(measure_ended_at) "
+        + "FROM atlas.measurements WHERE build_date = DATE'" + DATE + "' ORDER BY 1");
+    List<String> lines = spans.out().lines().skip(1).toList();
+    assertEquals(14, lines.size());
+    for (int i = 1; i < lines.size(); i++) {
+      long prevEnd = Long.parseLong(lines.get(i - 1).split(",")[1]);
+      long start = Long.parseLong(lines.get(i).split(",")[0]);
+      assertTrue(start >= prevEnd, "measurement " + i + " overlaps the previous one: " + lines);
+    }
+
+    int blocks = org.subnetatlas.udfs.measure.MbTiming.allBlocks(
+        org.subnetatlas.spaces.BuiltinSpecs.MBV3_TINY).size();
+    Result lut = sql("SELECT count(*), count(DISTINCT device_id), min(count) FROM atlas.latency_lut");
+    assertEquals((blocks + 2) + ",1,", lut.out().lines().toList().get(1).substring(0,
+        lut.out().lines().toList().get(1).lastIndexOf(',') + 1), lut.out());
+  }
+
+  @Test
+  @Order(3)
   void sqlFunctionsCostAndEvaluateInQueries() {
     Result r = sql("SELECT count(*) FROM atlas.architectures WHERE family = 'supernet' "
         + "AND atlas_macs(space, encoding) = macs AND atlas_params(space, encoding) = params");
@@ -134,13 +170,14 @@ class PipelineEndToEndTest {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void rerunningTheStagesForTheSameDateAddsNoRows() {
     Map<String, List<String>> before = snapshot();
     stage("sample", SAMPLE);
     stage("train-supernet", TRAIN);
     stage("train-stitches", STITCH);
     stage("evaluate", EVALUATE);
+    stage("measure", MEASURE);
     Map<String, List<String>> after = snapshot();
     for (String table : before.keySet()) {
       assertEquals(before.get(table).get(0), after.get(table).get(0), table + " row count changed");
@@ -148,7 +185,7 @@ class PipelineEndToEndTest {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void badInputExitsTwoWithOneLineAndChangesNoTable() {
     Map<String, List<String>> before = snapshot();
     Result space = atlas("sample", "--space", "nope");
@@ -175,6 +212,11 @@ class PipelineEndToEndTest {
     assertEquals(2, count.exit());
     assertEquals("sample: error: spark.atlas.sample.count=-3: must be between 2 and 50000000",
         count.err().strip());
+
+    Result repeats = atlas("measure", "--repeats", "5");
+    assertEquals(2, repeats.exit());
+    assertEquals("measure: error: spark.atlas.measure.repeats=5: must be between 50 and 1000000",
+        repeats.err().strip());
 
     Result query = sql("SELECT * FROM atlas.no_such_table");
     assertEquals(2, query.exit());

@@ -172,6 +172,21 @@ public final class Tables {
     public static final String PEAK_MEMORY_BYTES = "peak_memory_bytes";
     public static final String RUN_ID = "run_id";
     public static final String MEASURED_AT = "measured_at";
+    // added by the measure stage
+    public static final String LATENCY_INTRA_OP_THREADS = "latency_intra_op_threads";
+    public static final String EXECUTOR_CORES = "executor_cores";
+    public static final String COMPUTE_DEVICE = "compute_device";
+    public static final String LATENCY_TIMED = "latency_timed";
+    public static final String THROUGHPUT_BATCH_SIZE = "throughput_batch_size";
+    public static final String THROUGHPUT_P50_MS = "throughput_p50_ms";
+    public static final String THROUGHPUT_P90_MS = "throughput_p90_ms";
+    public static final String THROUGHPUT_MEAN_MS = "throughput_mean_ms";
+    public static final String THROUGHPUT_STD_MS = "throughput_std_ms";
+    public static final String THROUGHPUT_IMAGES_PER_S = "throughput_images_per_s";
+    public static final String PEAK_MEMORY_MEASURED_BYTES = "peak_memory_measured_bytes";
+    public static final String LUT_PREDICTED_P50_MS = "lut_predicted_p50_ms";
+    public static final String MEASURE_STARTED_AT = "measure_started_at";
+    public static final String MEASURE_ENDED_AT = "measure_ended_at";
 
     public static final TableDef TABLE = new TableDef(
         "measurements",
@@ -197,12 +212,28 @@ public final class Tables {
             .add(LATENCY_BATCH_SIZE, IntegerType, true)
             .add(LATENCY_WARMUP, IntegerType, true)
             .add(LATENCY_REPEATS, IntegerType, true)
-            .add(ENERGY_MJ, DoubleType, true)
+            .add(ENERGY_MJ, DoubleType, true, "energy of one forward at latency_batch_size, mJ")
             .add(ENERGY_METHOD, StringType, true, "nvml | rapl | estimated")
-            .add(PEAK_MEMORY_BYTES, LongType, true)
+            .add(PEAK_MEMORY_BYTES, LongType, true,
+                "analytic: parameters + largest one-layer activation footprint at batch 1, float32")
             .add(RUN_ID, StringType, false)
             .add(MEASURED_AT, TimestampType, false)
-            .add(BUILD_DATE, DateType, false),
+            .add(BUILD_DATE, DateType, false)
+            .add(LATENCY_INTRA_OP_THREADS, IntegerType, true, "engine intra-op threads while timing")
+            .add(EXECUTOR_CORES, IntegerType, true, "cores of the executor that measured")
+            .add(COMPUTE_DEVICE, StringType, true, "engine device that ran the forwards, e.g. cpu() or gpu(0)")
+            .add(LATENCY_TIMED, StringType, true, "what one timed forward is")
+            .add(THROUGHPUT_BATCH_SIZE, IntegerType, true)
+            .add(THROUGHPUT_P50_MS, DoubleType, true, "per forward of throughput_batch_size images")
+            .add(THROUGHPUT_P90_MS, DoubleType, true)
+            .add(THROUGHPUT_MEAN_MS, DoubleType, true)
+            .add(THROUGHPUT_STD_MS, DoubleType, true)
+            .add(THROUGHPUT_IMAGES_PER_S, DoubleType, true, "throughput_batch_size / throughput_p50")
+            .add(PEAK_MEMORY_MEASURED_BYTES, LongType, true,
+                "engine-reported device memory in use after the throughput run (GPU only; null on CPU)")
+            .add(LUT_PREDICTED_P50_MS, DoubleType, true, "latency lookup-table prediction at batch 1")
+            .add(MEASURE_STARTED_AT, TimestampType, true, "start of the exclusive measurement")
+            .add(MEASURE_ENDED_AT, TimestampType, true, "end of the exclusive measurement"),
         List.of(ARCH_ID, SUPERNET_ID, DATASET, SPLIT, DEVICE_ID, BUILD_DATE),
         List.of(BUILD_DATE), DELTA_PROPS);
 
@@ -243,6 +274,54 @@ public final class Tables {
         List.of(DEVICE_ID), List.of(), DELTA_PROPS);
 
     private Devices() {}
+  }
+
+  /**
+   * Per-block latency lookup table (OFA style): one row per block key, space, batch size, device
+   * and build date. Key {@code overhead} holds the fitted per-forward constant, key
+   * {@code harness} the timing harness measured alone.
+   */
+  public static final class LatencyLut {
+    public static final String SPACE = "space";
+    public static final String SPACE_VERSION = "space_version";
+    public static final String LUT_KEY = "lut_key";
+    public static final String BATCH_SIZE = "batch_size";
+    public static final String DEVICE_ID = "device_id";
+    public static final String BUILD_DATE = "build_date";
+    public static final String COUNT = "count";
+    public static final String MEAN_MS = "mean_ms";
+    public static final String VARIANCE_MS2 = "variance_ms2";
+    public static final String P50_MS = "p50_ms";
+    public static final String WARMUP = "warmup";
+    public static final String INTRA_OP_THREADS = "intra_op_threads";
+    public static final String RUN_ID = "run_id";
+
+    public static final String OVERHEAD_KEY = "overhead";
+    /** The timing harness alone (scratch manager + host sync), subtracted from every block. */
+    public static final String HARNESS_KEY = "harness";
+
+    public static final TableDef TABLE = new TableDef(
+        "latency_lut",
+        "Per-block latency lookup table: block key to count, mean and variance of its latency",
+        new StructType()
+            .add(SPACE, StringType, false)
+            .add(SPACE_VERSION, StringType, false)
+            .add(LUT_KEY, StringType, false,
+                "kind:in-out-side-stride-expand-kernel-se-activation, harness or overhead")
+            .add(BATCH_SIZE, IntegerType, false)
+            .add(DEVICE_ID, StringType, false)
+            .add(BUILD_DATE, DateType, false)
+            .add(COUNT, IntegerType, false, "timed repeats (overhead: calibration sub-networks)")
+            .add(MEAN_MS, DoubleType, false)
+            .add(VARIANCE_MS2, DoubleType, false)
+            .add(P50_MS, DoubleType, false, "the figure predictions sum")
+            .add(WARMUP, IntegerType, false)
+            .add(INTRA_OP_THREADS, IntegerType, false)
+            .add(RUN_ID, StringType, false),
+        List.of(SPACE, SPACE_VERSION, LUT_KEY, BATCH_SIZE, DEVICE_ID, BUILD_DATE), List.of(),
+        DELTA_PROPS);
+
+    private LatencyLut() {}
   }
 
   /** One row per job run: what ran, with which arguments and code, and what it wrote. */
@@ -360,7 +439,8 @@ public final class Tables {
    */
   public static List<TableDef> all() {
     return List.of(Architectures.TABLE, Samples.TABLE, Supernets.TABLE, Measurements.TABLE,
-        Devices.TABLE, Runs.TABLE, QualityMetrics.TABLE, Quarantine.TABLE, Releases.TABLE);
+        Devices.TABLE, Runs.TABLE, LatencyLut.TABLE, QualityMetrics.TABLE, Quarantine.TABLE,
+        Releases.TABLE);
   }
 
   /** The table called {@code name} (with or without the {@code atlas.} prefix). */

@@ -87,6 +87,30 @@ public final class DeltaWrites {
   }
 
   /**
+   * MERGE {@code source} into {@code table} on its key columns, updating only {@code columns} of
+   * matched rows (the other columns of a matched row keep their values); unmatched source rows
+   * are inserted with nulls for the columns they lack. Source rows must be unique per key.
+   */
+  public static Map<String, Long> mergeColumns(
+      SparkSession spark, TableDef table, Dataset<Row> source, List<String> columns) {
+    Dataset<Row> rows = conform(source, table);
+    DeltaTable target = DeltaTable.forName(spark, table.qualifiedName());
+    long before = version(target);
+    Map<String, String> set = new java.util.LinkedHashMap<>();
+    for (String c : columns) {
+      if (!Arrays.asList(table.schema().fieldNames()).contains(c)) {
+        throw new IllegalArgumentException(table.qualifiedName() + " has no column " + c);
+      }
+      set.put(c, "s.`" + c + "`");
+    }
+    target.as("t").merge(rows.as("s"), table.keyCondition("t", "s"))
+        .whenMatched().updateExpr(set)
+        .whenNotMatched().insertAll()
+        .execute();
+    return lastCommitMetrics(target, before, "numTargetRowsInserted", "numTargetRowsUpdated");
+  }
+
+  /**
    * Atomically replaces the rows matching {@code predicate} (a SQL condition on partition or
    * plain columns) with {@code source}, whose rows must all satisfy it.
    */

@@ -14,6 +14,9 @@ public final class DjlRuntime {
 
   public static final String ENGINE = "PyTorch";
   private static final ReentrantLock TRAINING_LOCK = new ReentrantLock();
+  /** System property with the device preference: auto (GPU when DJL finds one), cpu or gpu. */
+  public static final String DEVICE_PROPERTY = "atlas.device";
+  private static volatile String devicePreference = System.getProperty(DEVICE_PROPERTY, "auto");
 
   private DjlRuntime() {}
 
@@ -42,6 +45,36 @@ public final class DjlRuntime {
   public static void inferenceThread(int intraOpThreads) {
     setIntraOpThreads(intraOpThreads);
     JniUtils.setGradMode(false);
+  }
+
+  /**
+   * Where networks and their inputs live: {@code Device.gpu()} when the preference is auto or gpu
+   * and DJL finds a CUDA device, otherwise the CPU. A gpu preference without a GPU is an error.
+   */
+  public static Device device() {
+    String pref = devicePreference;
+    int gpus = engine().getGpuCount();
+    switch (pref) {
+      case "cpu":
+        return Device.cpu();
+      case "gpu":
+        if (gpus == 0) {
+          throw new IllegalStateException("device gpu requested but DJL finds no CUDA device");
+        }
+        return Device.gpu();
+      case "auto":
+        return gpus > 0 ? Device.gpu() : Device.cpu();
+      default:
+        throw new IllegalArgumentException("device " + pref + " is not one of auto, cpu, gpu");
+    }
+  }
+
+  /** Sets the device preference of this JVM (auto, cpu or gpu) before networks are loaded. */
+  public static void preferDevice(String preference) {
+    if (!java.util.Set.of("auto", "cpu", "gpu").contains(preference)) {
+      throw new IllegalArgumentException("device " + preference + " is not one of auto, cpu, gpu");
+    }
+    devicePreference = preference;
   }
 
   /** Engine, native and device description for the devices table and logs. */

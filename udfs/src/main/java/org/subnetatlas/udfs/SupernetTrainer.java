@@ -72,7 +72,7 @@ public final class SupernetTrainer {
     DjlRuntime.setIntraOpThreads(cfg.intraOpThreads());
     JniUtils.setGradMode(false);
     Engine engine = DjlRuntime.engine();
-    try (NDManager base = NDManager.newBaseManager(DjlRuntime.ENGINE)) {
+    try (NDManager base = NDManager.newBaseManager(DjlRuntime.device(), DjlRuntime.ENGINE)) {
       SupernetParams params = SupernetParams.initialize(spec, base, cfg.seed());
       List<NDArray> trainable = new ArrayList<>();
       List<NDArray> velocity = new ArrayList<>();
@@ -94,7 +94,7 @@ public final class SupernetTrainer {
       for (SupernetConfig.Phase phase : cfg.phases()) {
         history.add(runPhase(engine, base, net, opt, phase, history.isEmpty()));
       }
-      NDManager owned = NDManager.newBaseManager(DjlRuntime.ENGINE);
+      NDManager owned = NDManager.newBaseManager(DjlRuntime.device(), DjlRuntime.ENGINE);
       return new TrainedSupernet(params.copy(owned), history, imagesSeen, skipped, owned);
     }
   }

@@ -51,7 +51,7 @@ public final class TrainedSupernet implements AutoCloseable {
    * and proxies computed at initialisation.
    */
   public static TrainedSupernet untrained(MbConvSpec spec, long seed) {
-    NDManager owned = DjlRuntime.engine().newBaseManager();
+    NDManager owned = NDManager.newBaseManager(DjlRuntime.device(), DjlRuntime.ENGINE);
     return new TrainedSupernet(SupernetParams.initialize(spec, owned, seed), List.of(), 0, 0, owned);
   }
 
@@ -133,7 +133,7 @@ public final class TrainedSupernet implements AutoCloseable {
   public static TrainedSupernet load(MbConvSpec spec, InputStream in, NDManager parent)
       throws IOException {
     Contents c = read(spec, in);
-    NDManager owned = parent == null ? NDManager.newBaseManager(DjlRuntime.ENGINE) : null;
+    NDManager owned = parent == null ? NDManager.newBaseManager(DjlRuntime.device(), DjlRuntime.ENGINE) : null;
     return new TrainedSupernet(SupernetParams.fromData(spec, parent == null ? owned : parent, c.data()),
         c.history(), c.images(), c.skipped(), owned);
   }

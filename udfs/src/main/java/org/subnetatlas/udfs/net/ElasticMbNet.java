@@ -9,7 +9,9 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import org.subnetatlas.spaces.MbArch;
 import org.subnetatlas.spaces.MbConvSpec;
 
@@ -31,13 +33,35 @@ public final class ElasticMbNet {
   private final List<Geometry.Block> blocks;
   private final int maxKernel;
   private final boolean channelsLast;
+  /** Dense weight slices kept between forwards, or null to slice per forward. */
+  private final NDManager sliceOwner;
+  private final Map<String, NDArray> slices;
 
   public ElasticMbNet(SupernetParams params, boolean channelsLast) {
+    this(params, channelsLast, null);
+  }
+
+  private ElasticMbNet(SupernetParams params, boolean channelsLast, NDManager sliceOwner) {
     this.params = Objects.requireNonNull(params, "params");
     this.spec = params.spec();
     this.blocks = Geometry.blocks(spec);
     this.maxKernel = Geometry.maxOf(spec.kernelChoices());
     this.channelsLast = channelsLast;
+    this.sliceOwner = sliceOwner;
+    this.slices = sliceOwner == null ? null : new ConcurrentHashMap<>();
+  }
+
+  /**
+   * The same network, but each weight slice is cut once into {@code owner} and reused by later
+   * forwards: a materialised sub-network whose forward time is not inflated by slicing. The
+   * slices live until {@code owner} is closed.
+   */
+  public ElasticMbNet materialized(NDManager owner) {
+    return new ElasticMbNet(params, channelsLast, Objects.requireNonNull(owner, "owner"));
+  }
+
+  public boolean channelsLast() {
+    return channelsLast;
   }
 
   public SupernetParams params() {
@@ -49,6 +73,24 @@ public final class ElasticMbNet {
    * {@code (N, C, r, r)}; every intermediate lands in {@code m} (x must belong to it).
    */
   public NDArray forward(NDManager m, MbArch arch, NDArray x, BnStats bn) {
+    NDArray h = stem(m, x, bn);
+    for (Geometry.Block b : blocks) {
+      if (b.index() >= arch.depth(b.stage())) {
+        continue;
+      }
+      h = block(m, h, b, arch.kernel(b.stage(), b.index(), spec.maxDepth()),
+          arch.expand(b.stage(), b.index(), spec.maxDepth()), bn);
+    }
+    return head(m, h, bn);
+  }
+
+  /** Block slots of the supernet, in forward order. */
+  public List<Geometry.Block> blocks() {
+    return blocks;
+  }
+
+  /** Stem convolution and the fixed first block: image {@code (N, C, r, r)} to features. */
+  public NDArray stem(NDManager m, NDArray x, BnStats bn) {
     NDArray h = conv(x, params.get("stem.conv"), null, 2, 1, 1);
     h = hswish(bn(m, h, "stem.bn", spec.stemWidth(), bn));
     if (channelsLast) {
@@ -58,14 +100,11 @@ public final class ElasticMbNet {
     y = Activation.relu(bn(m, y, "first.dw.bn", spec.stemWidth(), bn));
     y = bn(m, conv(y, params.get("first.pw"), null, 1, 0, 1), "first.pw.bn",
         spec.firstBlockWidth(), bn);
-    h = spec.stemWidth() == spec.firstBlockWidth() ? y.add(h) : y;
-    for (Geometry.Block b : blocks) {
-      if (b.index() >= arch.depth(b.stage())) {
-        continue;
-      }
-      h = block(m, h, b, arch.kernel(b.stage(), b.index(), spec.maxDepth()),
-          arch.expand(b.stage(), b.index(), spec.maxDepth()), bn);
-    }
+    return spec.stemWidth() == spec.firstBlockWidth() ? y.add(h) : y;
+  }
+
+  /** Final expansion, pooling, feature mix and classifier: features to logits {@code (N, classes)}. */
+  public NDArray head(NDManager m, NDArray h, BnStats bn) {
     h = hswish(bn(m, conv(h, params.get("final.expand"), null, 1, 0, 1), "final.expand.bn",
         spec.finalExpandWidth(), bn));
     h = globalPool(h);
@@ -75,7 +114,8 @@ public final class ElasticMbNet {
         .singletonOrThrow();
   }
 
-  private NDArray block(NDManager m, NDArray x, Geometry.Block b, int k, int e, BnStats bn) {
+  /** Elastic block slot {@code b} with kernel {@code k} and expand ratio {@code e}. */
+  public NDArray block(NDManager m, NDArray x, Geometry.Block b, int k, int e, BnStats bn) {
     if (!spec.kernelChoices().contains(k) || !spec.expandChoices().contains(e)) {
       throw new IllegalArgumentException("block " + b.name() + ": kernel " + k + " / expand " + e
           + " not in " + spec.kernelChoices() + " / " + spec.expandChoices());
@@ -102,6 +142,14 @@ public final class ElasticMbNet {
   }
 
   private NDArray slice(NDManager m, String name, String index, Object... args) {
+    if (slices != null) {
+      return slices.computeIfAbsent(name + "[" + String.format(index.replace("{}", "%s"), args) + "]",
+          k -> dense(sliceOwner, name, index, args));
+    }
+    return dense(m, name, index, args);
+  }
+
+  private NDArray dense(NDManager m, String name, String index, Object... args) {
     NDArray v = params.get(name).get(m, new NDIndex(index, args));
     // a crop or inner-axis slice is a strided view; PyTorch's fast conv paths want dense weights,
     // and a reshape that cannot be a view copies (a no-op for views that are already dense)
@@ -125,7 +173,7 @@ public final class ElasticMbNet {
    * Same logical NCHW tensor, stored NHWC. DJL has no memory-format API; PyTorch keeps the layout
    * through later ops, and its depthwise convolution (forward and backward) is much faster on CPU.
    */
-  private static NDArray toChannelsLast(NDArray x) {
+  public static NDArray toChannelsLast(NDArray x) {
     Shape s = x.getShape();
     long n = s.get(0);
     long c = s.get(1);

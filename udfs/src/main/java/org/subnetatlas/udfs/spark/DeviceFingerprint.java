@@ -60,7 +60,8 @@ public record DeviceFingerprint(
 
   private static DeviceFingerprint probe() {
     ai.djl.engine.Engine engine = org.subnetatlas.udfs.DjlRuntime.engine();
-    String gpu = engine.getGpuCount() > 0 ? readGpuName().orElse("cuda") : null;
+    String gpu = engine.getGpuCount() > 0
+        ? readGpuName().or(DeviceFingerprint::queryGpuName).orElse("cuda") : null;
     return new DeviceFingerprint(
         gpu == null ? "cpu" : "gpu",
         readCpuModel(),
@@ -104,6 +105,25 @@ public record DeviceFingerprint(
           .map(l -> l.substring("Model:".length()).trim())
           .findFirst();
     } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** GPU model from {@code nvidia-smi} when the driver's proc files are not visible (containers). */
+  private static Optional<String> queryGpuName() {
+    try {
+      Process p = new ProcessBuilder("nvidia-smi", "--query-gpu=name", "--format=csv,noheader")
+          .redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+        p.destroyForcibly();
+        return Optional.empty();
+      }
+      return out.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst();
+    } catch (IOException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
       return Optional.empty();
     }
   }

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Latency repeatability: the same sub-networks measured in R separate processes (atlas measure
+# --force, one JVM each), then the coefficient of variation of each sub-network's batch-1 p50
+# across the runs; prints the median CV. Goal (issue 3): median CV <= 3% for 50 sub-networks, 3 runs.
+# Usage: bench/latency-repeatability.sh [sub-networks, default 50] [runs, default 3]
+# Env: WAREHOUSE (reuse one with evaluated sub-networks), DATE (default 2026-11-30).
+# Run it on a quiet machine: any other load on the host shows up as variation.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+n=${1:-50}
+runs=${2:-3}
+source bench/measure-setup.sh "$n"
+out=$(mktemp)
+for run in $(seq 1 "$runs"); do
+  echo "bench: measurement run $run of $runs" >&2
+  ./atlas measure --warehouse "$WAREHOUSE" --date "$DATE" --force --max-subnets "$n" >&2
+  ./atlas sql --warehouse "$WAREHOUSE" --format csv \
+    "SELECT arch_id, latency_p50_ms FROM atlas.measurements
+     WHERE build_date = DATE'$DATE' AND latency_p50_ms IS NOT NULL ORDER BY arch_id LIMIT $n" \
+    | tail -n +2 | sed "s/^/$run,/" >> "$out"
+done
+python3 - "$out" "$runs" <<'PY'
+import collections, statistics, sys
+rows = collections.defaultdict(list)
+for line in open(sys.argv[1]):
+    run, arch, p50 = line.strip().split(",")
+    rows[arch].append(float(p50))
+runs = int(sys.argv[2])
+cvs = [statistics.stdev(v) / statistics.mean(v) for v in rows.values() if len(v) == runs]
+print(f"sub-networks: {len(cvs)}, runs: {runs}")
+print(f"median CV of batch-1 p50: {100 * statistics.median(cvs):.2f}%  (goal <= 3%)")
+print(f"max CV: {100 * max(cvs):.2f}%")
+PY
+rm -f "$out"

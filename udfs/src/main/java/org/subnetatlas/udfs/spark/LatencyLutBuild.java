@@ -1,0 +1,100 @@
+package org.subnetatlas.udfs.spark;
+
+import static org.apache.spark.sql.types.DataTypes.DateType;
+import static org.apache.spark.sql.types.DataTypes.DoubleType;
+import static org.apache.spark.sql.types.DataTypes.IntegerType;
+import static org.apache.spark.sql.types.DataTypes.StringType;
+
+import java.sql.Date;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.StructType;
+import org.subnetatlas.schemas.Tables.LatencyLut;
+import org.subnetatlas.spaces.MbConvSpace;
+import org.subnetatlas.spaces.Spaces;
+import org.subnetatlas.udfs.DjlRuntime;
+import org.subnetatlas.udfs.TrainedSupernet;
+import org.subnetatlas.udfs.measure.BlockKey;
+import org.subnetatlas.udfs.measure.EstimatedEnergy;
+import org.subnetatlas.udfs.measure.ExclusiveMeasurement;
+import org.subnetatlas.udfs.measure.LatencyMeter;
+import org.subnetatlas.udfs.measure.LatencyProtocol;
+import org.subnetatlas.udfs.measure.MbTiming;
+
+/**
+ * Measures every lookup-table block of a space (stem, each MBConv variant, head) with one
+ * protocol, in one exclusive section per executor. Input: rows with {@code checkpoint_uri} (the
+ * first is used: blocks of one space time the same whatever the weights); output:
+ * {@link #RESULT_SCHEMA}.
+ */
+public final class LatencyLutBuild implements MapPartitionsFunction<Row, Row> {
+
+  private static final long serialVersionUID = 1L;
+
+  public static final StructType RESULT_SCHEMA = new StructType()
+      .add(LatencyLut.SPACE, StringType, false)
+      .add(LatencyLut.SPACE_VERSION, StringType, false)
+      .add(LatencyLut.LUT_KEY, StringType, false)
+      .add(LatencyLut.BATCH_SIZE, IntegerType, false)
+      .add(LatencyLut.DEVICE_ID, StringType, false)
+      .add(LatencyLut.BUILD_DATE, DateType, false)
+      .add(LatencyLut.COUNT, IntegerType, false)
+      .add(LatencyLut.MEAN_MS, DoubleType, false)
+      .add(LatencyLut.VARIANCE_MS2, DoubleType, false)
+      .add(LatencyLut.P50_MS, DoubleType, false)
+      .add(LatencyLut.WARMUP, IntegerType, false)
+      .add(LatencyLut.INTRA_OP_THREADS, IntegerType, false)
+      .add(LatencyLut.RUN_ID, StringType, false)
+      .add(DeviceRows.COLUMN, DeviceRows.SCHEMA, false);
+
+  private final String spaceName;
+  private final LatencyProtocol protocol;
+  private final String device;
+  private final String runId;
+  private final Date buildDate;
+
+  public LatencyLutBuild(String spaceName, LatencyProtocol protocol, String device, String runId,
+      Date buildDate) {
+    this.spaceName = spaceName;
+    this.protocol = protocol;
+    this.device = device;
+    this.runId = runId;
+    this.buildDate = buildDate;
+  }
+
+  @Override
+  public Iterator<Row> call(Iterator<Row> rows) {
+    if (!rows.hasNext()) {
+      return List.<Row>of().iterator();
+    }
+    String checkpoint = rows.next().getAs(SubnetMeasurement.CHECKPOINT_URI);
+    DjlRuntime.preferDevice(device);
+    MbConvSpace space = (MbConvSpace) Spaces.get(spaceName);
+    TrainedSupernet supernet = ExecutorCache.supernet(spaceName, checkpoint);
+    DeviceFingerprint fp = DeviceFingerprint.local();
+    Row deviceRow = DeviceRows.of(fp);
+    // energy is not stored per block; the meter still needs a source
+    LatencyMeter meter = new LatencyMeter(new EstimatedEnergy(1));
+    return ExclusiveMeasurement.run(() -> {
+      List<Row> out = new ArrayList<>();
+      try (MbTiming timing = new MbTiming(supernet.net(), supernet.manager())) {
+        var h = meter.measure(protocol, timing.harness()).stats();
+        out.add(RowFactory.create(space.name(), space.version(), LatencyLut.HARNESS_KEY,
+            protocol.batchSize(), fp.deviceId(), buildDate, h.samples(), h.meanMs(),
+            h.stdMs() * h.stdMs(), h.p50Ms(), protocol.warmup(), protocol.intraOpThreads(), runId,
+            deviceRow));
+        for (BlockKey key : MbTiming.allBlocks(space.spec())) {
+          var s = meter.measure(protocol, timing.block(key, protocol.batchSize())).stats();
+          out.add(RowFactory.create(space.name(), space.version(), key.id(), protocol.batchSize(),
+              fp.deviceId(), buildDate, s.samples(), s.meanMs(), s.stdMs() * s.stdMs(), s.p50Ms(),
+              protocol.warmup(), protocol.intraOpThreads(), runId, deviceRow));
+        }
+      }
+      return out;
+    }).iterator();
+  }
+}
