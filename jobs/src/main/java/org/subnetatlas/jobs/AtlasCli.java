@@ -21,6 +21,7 @@ import picocli.CommandLine.Mixin;
     subcommands = {
         DemoCommand.class, NightlyCommand.class, SampleJob.class, TrainSupernetJob.class,
         EvaluateJob.class, SqlCommand.class, SpaceCommand.class,
+        TrainPredictorJob.class, SearchJob.class, TrainStandaloneJob.class,
         CommandLine.HelpCommand.class})
 public final class AtlasCli implements Runnable {
 

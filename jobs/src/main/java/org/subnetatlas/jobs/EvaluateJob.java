@@ -200,7 +200,7 @@ public final class EvaluateJob extends StageCommand {
       return String.format("%.4f", v);
     }
 
-    private static Row latestSupernet(SparkSession spark, String space, LocalDate buildDate) {
+    static Row latestSupernet(SparkSession spark, String space, LocalDate buildDate) {
       List<Row> rows = spark.table(Supernets.TABLE.qualifiedName())
           .where(col(Supernets.SPACE).equalTo(space)
               .and(col(Supernets.BUILD_DATE).equalTo(lit(Date.valueOf(buildDate)))))

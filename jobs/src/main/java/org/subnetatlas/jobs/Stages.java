@@ -16,7 +16,8 @@ final class Stages {
   /** The nightly build, in order. Each new stage joins here, and so joins demo and nightly. */
   static List<Stage> nightly() {
     return List.of(new SampleJob.SampleStage(), new TrainSupernetJob.TrainStage(),
-        new EvaluateJob.EvaluateStage());
+        new EvaluateJob.EvaluateStage(),
+        new TrainPredictorJob.TrainPredictorStage(), new SearchJob.SearchStage());
   }
 
   private Stages() {}
