@@ -78,10 +78,17 @@ public final class SearchJob extends StageCommand {
   @Option(names = "--top-k", description = "Architectures per budget evaluated for real. Default: 3.")
   Integer topK;
 
+  @Option(names = "--eval-images", description = "Held-out images per found architecture (as evaluate).")
+  Integer evalImages;
+
+  @Option(names = "--recalibration-images", description = "BN recalibration images (as evaluate).")
+  Integer recalImages;
+
   @Override
   Map<String, String> overrides() {
     return settings(AtlasConfig.SPACE, space, POPULATION, population, ITERATIONS, iterations,
-        BUDGET_FRACTIONS, fractions, TOP_K, topK);
+        BUDGET_FRACTIONS, fractions, TOP_K, topK, EvaluateJob.EVAL_IMAGES, evalImages,
+        EvaluateJob.RECAL_IMAGES, recalImages);
   }
 
   @Override

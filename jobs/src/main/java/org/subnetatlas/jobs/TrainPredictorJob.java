@@ -83,9 +83,12 @@ public final class TrainPredictorJob extends StageCommand {
   @Option(names = "--models", description = "Comma-separated: gbt, random_forest, linear. Default: all three.")
   String models;
 
+  @Option(names = "--held-out-percent", description = "Share of sub-networks held out (by arch_id hash). Default: 20.")
+  Integer heldOut;
+
   @Override
   Map<String, String> overrides() {
-    return settings(AtlasConfig.SPACE, space, MAX_RECORDS, maxRecords, MODELS, models);
+    return settings(AtlasConfig.SPACE, space, MAX_RECORDS, maxRecords, MODELS, models, HELD_OUT, heldOut);
   }
 
   @Override
