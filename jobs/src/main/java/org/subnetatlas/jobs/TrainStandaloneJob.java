@@ -69,10 +69,17 @@ public final class TrainStandaloneJob extends StageCommand {
   @Option(names = "--train-images", description = "Training images (first N of the train split). Default: 6000.")
   Integer trainImages;
 
+  @Option(names = "--eval-images", description = "Held-out images scored after each epoch (as evaluate).")
+  Integer evalImages;
+
+  @Option(names = "--recalibration-images", description = "BN recalibration images (as evaluate).")
+  Integer recalImages;
+
   @Override
   Map<String, String> overrides() {
     return settings(AtlasConfig.SPACE, space, COUNT, count, SEEDS, seeds, EPOCHS, epochs,
-        TRAIN_IMAGES, trainImages);
+        TRAIN_IMAGES, trainImages, EvaluateJob.EVAL_IMAGES, evalImages,
+        EvaluateJob.RECAL_IMAGES, recalImages);
   }
 
   @Override

@@ -153,6 +153,24 @@ class PredictorPipelineTest {
 
   @Test
   @Order(5)
+  void standaloneTrainingStoresCurvesAndRecordsKendallTau() {
+    String[] args = {"--count", "4", "--seeds", "2", "--epochs", "2", "--train-images", "256",
+        "--eval-images", "200", "--recalibration-images", "64"};
+    stage("train-standalone", args);
+    List<String> curves = sql("SELECT count(DISTINCT arch_id), count(*), min(size(epoch_loss)), "
+        + "min(size(epoch_top1)), every(top1 = element_at(epoch_top1, -1)), every(top1 BETWEEN 0 AND 1) "
+        + "FROM atlas.standalone");
+    assertEquals(List.of("4,8,2,2,true,true"), curves);
+    List<String> gt = sql("SELECT n_subnets, seeds, kendall_tau IS NULL OR kendall_tau BETWEEN -1 AND 1 "
+        + "FROM atlas.ground_truth");
+    assertEquals(List.of("4,2,true"), gt);
+    stage("train-standalone", args);
+    assertEquals(List.of("8"), sql("SELECT count(*) FROM atlas.standalone"));
+    assertEquals(List.of("1"), sql("SELECT count(*) FROM atlas.ground_truth"));
+  }
+
+  @Test
+  @Order(6)
   void tooFewRecordsIsBadInput() {
     Result r = CliTest.run("", "train-predictor", "--warehouse", warehouse.toString(), "--date", "2026-01-01");
     assertEquals(2, r.exit());
