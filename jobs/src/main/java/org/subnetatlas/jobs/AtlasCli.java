@@ -21,7 +21,8 @@ import picocli.CommandLine.Mixin;
     subcommands = {
         DemoCommand.class, NightlyCommand.class, SampleJob.class, TrainSupernetJob.class,
         TrainStitchesJob.class, EvaluateJob.class, MeasureJob.class, ValidateJob.class,
-        ReleaseJob.class, SqlCommand.class, SpaceCommand.class,
+        TrainPredictorJob.class, SearchJob.class, TrainStandaloneJob.class, ReleaseJob.class,
+        SqlCommand.class, SpaceCommand.class,
         CommandLine.HelpCommand.class})
 public final class AtlasCli implements Runnable {
 

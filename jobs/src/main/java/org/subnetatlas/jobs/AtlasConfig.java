@@ -140,6 +140,23 @@ public final class AtlasConfig {
     return v;
   }
 
+  public double getDouble(String key, double fallback, double min, double max) {
+    String raw = values.get(key);
+    if (raw == null || raw.isBlank()) {
+      return fallback;
+    }
+    double v;
+    try {
+      v = Double.parseDouble(raw.trim());
+    } catch (NumberFormatException e) {
+      throw new BadInputException(key + "=" + raw + ": not a number");
+    }
+    if (!(v >= min && v <= max)) {
+      throw new BadInputException(key + "=" + raw + ": must be between " + min + " and " + max);
+    }
+    return v;
+  }
+
   public boolean getBoolean(String key, boolean fallback) {
     String raw = values.get(key);
     if (raw == null || raw.isBlank()) {

@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.subnetatlas.schemas.TableDef;
 import org.subnetatlas.schemas.Tables;
+import org.subnetatlas.transforms.PredictUdf;
 import org.subnetatlas.udfs.spark.EvaluateUdf;
 import org.subnetatlas.udfs.spark.SpaceUdfs;
 
@@ -55,6 +56,7 @@ public final class AtlasSession {
     SparkSession spark = builder.getOrCreate();
     SpaceUdfs.register(spark);
     EvaluateUdf.register(spark, warehouse);
+    PredictUdf.register(spark);
     return spark;
   }
 

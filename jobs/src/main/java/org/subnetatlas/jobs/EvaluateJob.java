@@ -216,7 +216,7 @@ public final class EvaluateJob extends StageCommand {
       }
     }
 
-    private static Row latestSupernet(SparkSession spark, String space, LocalDate buildDate) {
+    static Row latestSupernet(SparkSession spark, String space, LocalDate buildDate) {
       List<Row> rows = spark.table(Supernets.TABLE.qualifiedName())
           .where(col(Supernets.SPACE).equalTo(space)
               .and(col(Supernets.BUILD_DATE).equalTo(lit(Date.valueOf(buildDate)))))

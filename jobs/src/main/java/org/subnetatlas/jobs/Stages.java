@@ -18,6 +18,7 @@ final class Stages {
     return List.of(new SampleJob.SampleStage(), new TrainSupernetJob.TrainStage(),
         new TrainStitchesJob.TrainStitchesStage(), new EvaluateJob.EvaluateStage(),
         new MeasureJob.MeasureStage(), new ValidateJob.ValidateStage(),
+        new TrainPredictorJob.TrainPredictorStage(), new SearchJob.SearchStage(),
         new ReleaseJob.ReleaseStage());
   }
 

@@ -438,9 +438,11 @@ public final class Tables {
    * class's constants while they initialise.
    */
   public static List<TableDef> all() {
-    return List.of(Architectures.TABLE, Samples.TABLE, Supernets.TABLE, Measurements.TABLE,
-        Devices.TABLE, Runs.TABLE, LatencyLut.TABLE, QualityMetrics.TABLE, Quarantine.TABLE,
-        Releases.TABLE);
+    List<TableDef> all = new java.util.ArrayList<>(List.of(Architectures.TABLE, Samples.TABLE,
+        Supernets.TABLE, Measurements.TABLE, Devices.TABLE, Runs.TABLE, LatencyLut.TABLE,
+        QualityMetrics.TABLE, Quarantine.TABLE, Releases.TABLE));
+    all.addAll(PredictorTables.all());
+    return List.copyOf(all);
   }
 
   /** The table called {@code name} (with or without the {@code atlas.} prefix). */

@@ -40,6 +40,15 @@ public final class SupernetTrainer {
   private long globalStep;
   private long imagesSeen;
   private long skipped;
+  /** Standalone training: this one sub-network instead of the sandwich (null for a supernet). */
+  private MbArch fixed;
+  private EpochHook epochHook = (phase, epoch, params) -> { };
+
+  /** Called after every epoch with the live arrays (read them, do not keep them). */
+  @FunctionalInterface
+  interface EpochHook {
+    void afterEpoch(String phase, int epoch, SupernetParams params);
+  }
 
   private SupernetTrainer(MbConvSpec spec, FashionData data, SupernetConfig cfg,
       ProgressListener listener) {
@@ -63,6 +72,24 @@ public final class SupernetTrainer {
     lock.lock();
     try {
       return new SupernetTrainer(spec, data, cfg, listener).run();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Trains only {@code arch} from scratch (fresh arrays, the config's phases all train that one
+   * sub-network), calling {@code hook} after each epoch; blocks while another trains.
+   */
+  static TrainedSupernet trainFixed(MbConvSpec spec, FashionData data, SupernetConfig cfg,
+      MbArch arch, EpochHook hook) {
+    ReentrantLock lock = DjlRuntime.trainingLock();
+    lock.lock();
+    try {
+      SupernetTrainer t = new SupernetTrainer(spec, data, cfg, null);
+      t.fixed = Objects.requireNonNull(arch, "arch");
+      t.epochHook = Objects.requireNonNull(hook, "hook");
+      return t.run();
     } finally {
       lock.unlock();
     }
@@ -114,8 +141,8 @@ public final class SupernetTrainer {
         long stepInPhase = (long) epoch * stepsPerEpoch + s;
         double lr = learningRate(phase, stepInPhase, phaseSteps, first);
         List<MbArch> archs = new ArrayList<>();
-        archs.add(Archs.largest(spec));
-        if (elastic != Archs.Elastic.NONE) {
+        archs.add(fixed != null ? fixed : Archs.largest(spec));
+        if (fixed == null && elastic != Archs.Elastic.NONE) {
           archs.add(Archs.smallest(spec, elastic));
           for (int i = 0; i < cfg.sandwichRandom(); i++) {
             archs.add(Archs.random(spec, elastic, rnd));
@@ -134,6 +161,7 @@ public final class SupernetTrainer {
       LOG.info("phase {} epoch {}/{}: loss {} in {} s ({} skipped steps so far)", phase.name(),
           epoch + 1, phase.epochs(), String.format("%.4f", epochLoss[epoch]),
           String.format("%.1f", (System.nanoTime() - t0) / 1e9), skipped);
+      epochHook.afterEpoch(phase.name(), epoch, net.params());
     }
     return new PhaseHistory(phase.name(), epochLoss);
   }

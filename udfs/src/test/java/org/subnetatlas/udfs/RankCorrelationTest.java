@@ -22,6 +22,18 @@ class RankCorrelationTest {
   }
 
   @Test
+  void kendallMatchesHandComputedValues() {
+    // pairs of {10,40,20,30,50}: 8 concordant, 2 discordant → (8 - 2) / 10
+    assertEquals(0.6, RankCorrelation.kendall(new double[] {1, 2, 3, 4, 5},
+        new double[] {10, 40, 20, 30, 50}), 1e-12);
+    assertEquals(-1.0, RankCorrelation.kendall(new double[] {1, 2, 3}, new double[] {3, 2, 1}), 1e-12);
+    // tau-b with a tie in b: C=2, D=0, one pair tied in b only → 2 / sqrt(3 * 2)
+    assertEquals(2 / Math.sqrt(6), RankCorrelation.kendall(new double[] {1, 2, 3},
+        new double[] {1, 2, 2}), 1e-12);
+    assertTrue(Double.isNaN(RankCorrelation.kendall(new double[] {1, 2}, new double[] {5, 5})));
+  }
+
+  @Test
   void matchesAHandComputedValue() {
     // d = rank differences 0,-2,1,1,0 → rho = 1 - 6*6/(5*24) = 0.7
     assertEquals(0.7, RankCorrelation.spearman(new double[] {1, 2, 3, 4, 5},

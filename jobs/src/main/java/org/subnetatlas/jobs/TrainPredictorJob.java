@@ -1,0 +1,344 @@
+package org.subnetatlas.jobs;
+
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.first;
+import static org.apache.spark.sql.functions.lit;
+
+import io.delta.tables.DeltaTable;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.ml.PredictionModel;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.subnetatlas.schemas.PredictorTables.ArchFeatures;
+import org.subnetatlas.schemas.PredictorTables.Predictors;
+import org.subnetatlas.schemas.TableDef;
+import org.subnetatlas.schemas.Tables.Architectures;
+import org.subnetatlas.schemas.Tables.Measurements;
+import org.subnetatlas.schemas.Tables.Supernets;
+import org.subnetatlas.spaces.MbConvSpace;
+import org.subnetatlas.spaces.Spaces;
+import org.subnetatlas.transforms.DeltaWrites;
+import org.subnetatlas.transforms.DeltaWrites.OnMatch;
+import org.subnetatlas.transforms.PredictUdf;
+import org.subnetatlas.transforms.PredictorModels;
+import org.subnetatlas.udfs.ArchFeatures.FeatureSet;
+import org.subnetatlas.udfs.ZeroCostProxies;
+import org.subnetatlas.udfs.spark.ProxyScoring;
+import org.subnetatlas.udfs.spark.SubnetEvaluation;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code atlas train-predictor}: zero-cost proxies for the date's measured sub-networks (into
+ * {@code atlas.arch_features}, only those missing), then MLlib regressors (gradient-boosted trees,
+ * random forest, linear) for top-1, and for {@code latency_p50_ms} when the date has latency, on
+ * two feature sets (encoding; encoding + proxies). Each is scored on the fixed held-out split and
+ * MERGEd into {@code atlas.predictors} with its model folder and the Delta versions it read.
+ *
+ * <pre>spark-submit --class org.subnetatlas.jobs.AtlasCli atlas-jobs-shaded.jar train-predictor --date 2026-11-30</pre>
+ */
+@Command(name = "train-predictor", mixinStandardHelpOptions = true,
+    description = "Train top-1 (and latency) predictors on the date's measurements into atlas.predictors.")
+public final class TrainPredictorJob extends StageCommand {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TrainPredictorJob.class);
+
+  static final String P = AtlasConfig.PREFIX + "predictor.";
+  static final String HELD_OUT = P + "held-out-percent";
+  static final String MAX_RECORDS = P + "max-train-records";
+  static final String MODELS = P + "models";
+  static final String GBT_ITERATIONS = P + "gbt-iterations";
+  static final String MAX_DEPTH = P + "max-depth";
+  static final String FOREST_TREES = P + "forest-trees";
+  static final String SEED = P + "seed";
+  static final String PROXY_SEED = P + "proxy-seed";
+  static final String PROXY_BATCH = P + "proxy-batch";
+  static final String PROXY_PARTITIONS = P + "proxy-partitions";
+  static final String LATENCY_TARGET = Measurements.LATENCY_P50_MS;
+
+  @Option(names = "--space", description = "Search space. Default: mbv3-tiny.")
+  String space;
+
+  @Option(names = "--max-train-records", description = "Cap on training records (held-out rows are never used). Default: 1000.")
+  Integer maxRecords;
+
+  @Option(names = "--models", description = "Comma-separated: gbt, random_forest, linear. Default: all three.")
+  String models;
+
+  @Option(names = "--held-out-percent", description = "Share of sub-networks held out (by arch_id hash). Default: 20.")
+  Integer heldOut;
+
+  @Override
+  Map<String, String> overrides() {
+    return settings(AtlasConfig.SPACE, space, MAX_RECORDS, maxRecords, MODELS, models, HELD_OUT, heldOut);
+  }
+
+  @Override
+  Stage stage() {
+    return new TrainPredictorStage();
+  }
+
+  public static void main(String[] args) {
+    System.exit(AtlasCli.execute(new CommandLine(new TrainPredictorJob()), args));
+  }
+
+  static List<PredictorModels.Kind> kinds(AtlasConfig config) {
+    List<PredictorModels.Kind> out = new ArrayList<>();
+    for (String k : config.get(MODELS, "gbt,random_forest,linear").split(",")) {
+      try {
+        out.add(PredictorModels.Kind.byLabel(k.trim()));
+      } catch (IllegalArgumentException e) {
+        throw new BadInputException(MODELS + ": " + e.getMessage());
+      }
+    }
+    return out;
+  }
+
+  static PredictorModels.Settings settings(AtlasConfig config) {
+    return new PredictorModels.Settings(config.getInt(GBT_ITERATIONS, 100, 1, 10_000),
+        config.getInt(MAX_DEPTH, 5, 1, 30), config.getInt(FOREST_TREES, 100, 1, 10_000),
+        config.getLong(SEED, 20261201L, Long.MIN_VALUE, Long.MAX_VALUE));
+  }
+
+  /** The newest Delta version of each table, read before the tables are. */
+  static Map<String, Long> versions(SparkSession spark, TableDef... tables) {
+    Map<String, Long> v = new LinkedHashMap<>();
+    for (TableDef t : tables) {
+      v.put(t.qualifiedName(), DeltaTable.forName(spark, t.qualifiedName()).history(1)
+          .select("version").head().getLong(0));
+    }
+    return v;
+  }
+
+  static Dataset<Row> asOf(SparkSession spark, Map<String, Long> versions, TableDef t) {
+    return spark.sql("SELECT * FROM " + t.qualifiedName() + " VERSION AS OF "
+        + versions.get(t.qualifiedName()));
+  }
+
+  static final class TrainPredictorStage implements Stage {
+    @Override
+    public String name() {
+      return "train-predictor";
+    }
+
+    @Override
+    public void validate(AtlasConfig config) {
+      String s = config.require(AtlasConfig.SPACE);
+      if (!(Spaces.get(s) instanceof MbConvSpace)) {
+        throw new BadInputException(AtlasConfig.SPACE + " " + s + ": predictors cover MBConv spaces only");
+      }
+      config.getInt(HELD_OUT, 20, 1, 90);
+      config.getInt(MAX_RECORDS, 1000, 10, 10_000_000);
+      config.getInt(PROXY_BATCH, ZeroCostProxies.DEFAULT_BATCH, 1, 4096);
+      config.getInt(PROXY_PARTITIONS, 2, 1, 10_000);
+      config.getLong(PROXY_SEED, ZeroCostProxies.DEFAULT_SEED, Long.MIN_VALUE, Long.MAX_VALUE);
+      kinds(config);
+      settings(config);
+      DataChecks.requireFashionMnist(config);
+    }
+
+    @Override
+    public void run(SparkSession spark, AtlasConfig config, LocalDate buildDate, RunRecorder run) {
+      String space = config.require(AtlasConfig.SPACE);
+      MbConvSpace mb = (MbConvSpace) Spaces.get(space);
+      long proxySeed = config.getLong(PROXY_SEED, ZeroCostProxies.DEFAULT_SEED, Long.MIN_VALUE, Long.MAX_VALUE);
+      int proxyBatch = config.getInt(PROXY_BATCH, ZeroCostProxies.DEFAULT_BATCH, 1, 4096);
+      String supernetId = EvaluateJob.EvaluateStage.latestSupernet(spark, space, buildDate)
+          .getAs(Supernets.SUPERNET_ID);
+
+      Map<String, Long> read = versions(spark, Measurements.TABLE, Architectures.TABLE);
+      Dataset<Row> records = asOf(spark, read, Measurements.TABLE)
+          .where(col(Measurements.BUILD_DATE).equalTo(lit(Date.valueOf(buildDate)))
+              .and(col(Measurements.SUPERNET_ID).equalTo(supernetId))
+              .and(col(Measurements.SPLIT).equalTo(SubnetEvaluation.SPLIT)))
+          // one figure per sub-network: top-1 is device independent, latency is averaged
+          .groupBy(Measurements.ARCH_ID)
+          .agg(avg(Measurements.TOP1).as(Measurements.TOP1),
+              avg(Measurements.LATENCY_P50_MS).as(LATENCY_TARGET))
+          .join(asOf(spark, read, Architectures.TABLE).select(Architectures.ARCH_ID, Architectures.ENCODING),
+              Measurements.ARCH_ID)
+          .persist();
+      try {
+        long n = records.count();
+        if (n < 20) {
+          throw new BadInputException("only " + n + " measured sub-networks of " + space + " for "
+              + buildDate + " (supernet " + supernetId.substring(0, 12) + "); a predictor needs at "
+              + "least 20: run `atlas evaluate --date " + buildDate + "` first");
+        }
+        run.count("records", n);
+        computeMissingProxies(spark, config, space, proxySeed, proxyBatch, records, run);
+        read.putAll(versions(spark, ArchFeatures.TABLE));
+        Map<String, double[]> proxies = new HashMap<>();
+        for (Row r : asOf(spark, read, ArchFeatures.TABLE)
+            .where(col(ArchFeatures.PROXY_SEED).equalTo(proxySeed)
+                .and(col(ArchFeatures.PROXY_BATCH).equalTo(proxyBatch)))
+            .join(records.select(Measurements.ARCH_ID), ArchFeatures.ARCH_ID)
+            .select(ArchFeatures.ARCH_ID, ArchFeatures.SYNFLOW, ArchFeatures.SNIP, ArchFeatures.GRAD_NORM)
+            .collectAsList()) {
+          proxies.put(r.getString(0), new double[] {r.getDouble(1), r.getDouble(2), r.getDouble(3)});
+        }
+        List<Row> rows = records.orderBy(Measurements.ARCH_ID).collectAsList();
+        List<Row> out = new ArrayList<>();
+        String featuresSpace = space;
+        for (String target : List.of(Measurements.TOP1, LATENCY_TARGET)) {
+          List<Row> labelled = rows.stream().filter(r -> !r.isNullAt(r.fieldIndex(target))).toList();
+          if (labelled.isEmpty()) {
+            LOG.info("train-predictor: no {} in atlas.measurements for {} (run `atlas measure`); "
+                + "the {} model is skipped", target, buildDate, target);
+            continue;
+          }
+          for (FeatureSet set : FeatureSet.values()) {
+            out.addAll(trainAll(spark, config, mb, featuresSpace, buildDate, target, set, labelled,
+                proxies, proxySeed, proxyBatch, read, run));
+          }
+        }
+        markBest(out);
+        Map<String, Long> merged = DeltaWrites.merge(spark, Predictors.TABLE,
+            spark.createDataFrame(out, Predictors.TABLE.schema()), OnMatch.UPDATE);
+        run.count("predictors_inserted", merged.get("numTargetRowsInserted"));
+        run.count("predictors_updated", merged.get("numTargetRowsUpdated"));
+        // the SQL function now answers with the new best model
+        PredictUdf.register(spark);
+      } finally {
+        records.unpersist();
+      }
+    }
+
+    private static void computeMissingProxies(SparkSession spark, AtlasConfig config, String space,
+        long proxySeed, int proxyBatch, Dataset<Row> records, RunRecorder run) {
+      Dataset<Row> have = spark.table(ArchFeatures.TABLE.qualifiedName())
+          .where(col(ArchFeatures.PROXY_SEED).equalTo(proxySeed)
+              .and(col(ArchFeatures.PROXY_BATCH).equalTo(proxyBatch)))
+          .select(ArchFeatures.ARCH_ID);
+      Dataset<Row> todo = records.select(Measurements.ARCH_ID, Architectures.ENCODING)
+          .join(have, records.col(Measurements.ARCH_ID).equalTo(have.col(ArchFeatures.ARCH_ID)), "left_anti");
+      long missing = todo.count();
+      if (missing == 0) {
+        return;
+      }
+      int partitions = (int) Math.min(missing, config.getInt(PROXY_PARTITIONS, 2, 1, 10_000));
+      LOG.info("train-predictor: zero-cost proxies for {} sub-networks ({} partitions)", missing, partitions);
+      long t0 = System.nanoTime();
+      // collected before the MERGE, which reads its source twice
+      List<Row> scored = todo.repartition(partitions, col(Measurements.ARCH_ID))
+          .mapPartitions(new ProxyScoring(space, config.data(), proxySeed, proxyBatch),
+              Encoders.row(ProxyScoring.RESULT_SCHEMA))
+          .collectAsList();
+      double meanMs = scored.stream().mapToDouble(r -> r.getDouble(7)).average().orElse(0);
+      LOG.info("train-predictor: proxies done in {} s, {} ms per sub-network",
+          String.format("%.1f", (System.nanoTime() - t0) / 1e9), String.format("%.1f", meanMs));
+      Map<String, Long> merged = DeltaWrites.merge(spark, ArchFeatures.TABLE,
+          spark.createDataFrame(scored, ProxyScoring.RESULT_SCHEMA), OnMatch.KEEP);
+      run.count("arch_features_inserted", merged.get("numTargetRowsInserted"));
+    }
+
+    private static List<Row> trainAll(SparkSession spark, AtlasConfig config, MbConvSpace mb,
+        String space, LocalDate buildDate, String target, FeatureSet set, List<Row> labelled,
+        Map<String, double[]> proxies, long proxySeed, int proxyBatch, Map<String, Long> read,
+        RunRecorder run) {
+      int heldOut = config.getInt(HELD_OUT, 20, 1, 90);
+      int maxTrain = config.getInt(MAX_RECORDS, 1000, 10, 10_000_000);
+      List<Row> train = new ArrayList<>();
+      List<Row> test = new ArrayList<>();
+      for (Row r : labelled) {
+        String archId = r.getAs(Measurements.ARCH_ID);
+        double[] p = proxies.get(archId);
+        if (set.needsProxies() && p == null) {
+          throw new IllegalStateException("arch " + archId + " has no proxies after scoring");
+        }
+        double[] v = org.subnetatlas.udfs.ArchFeatures.vector(mb,
+            mb.parse((String) r.getAs(Architectures.ENCODING)), set, p);
+        Row row = PredictorModels.row(archId, r.<Double>getAs(target), v);
+        if (PredictorModels.isHeldOut(archId, heldOut)) {
+          test.add(row);
+        } else if (train.size() < maxTrain) {
+          train.add(row);
+        }
+      }
+      if (train.size() < 10 || test.size() < 5) {
+        throw new BadInputException(target + ": " + train.size() + " training and " + test.size()
+            + " held-out sub-networks for " + buildDate + "; need at least 10 and 5");
+      }
+      Dataset<Row> trainDf = PredictorModels.frame(spark, train).persist();
+      Dataset<Row> testDf = PredictorModels.frame(spark, test).persist();
+      List<Row> out = new ArrayList<>();
+      String featuresJson = PredictUdf.featuresJson(
+          org.subnetatlas.udfs.ArchFeatures.names(mb.spec(), set), proxySeed, proxyBatch);
+      try {
+        for (PredictorModels.Kind kind : kinds(config)) {
+          long t0 = System.nanoTime();
+          PredictionModel<Vector, ?> model = PredictorModels.fit(kind, trainDf, settings(config));
+          PredictorModels.Score s = PredictorModels.score(model, testDf);
+          String path = config.warehouse() + "/predictors/" + space + "/" + target + "/" + buildDate
+              + "/" + set.label().replace('+', '_') + "/" + kind.label();
+          PredictorModels.save(model, path);
+          LOG.info("train-predictor: {} {} on {}: {} train / {} held-out, Kendall tau {}, "
+                  + "Spearman rho {}, RMSE {} ({} s)", target, kind.label(), set.label(), train.size(),
+              s.nTest(), fmt(s.kendallTau()), fmt(s.spearmanRho()), fmt(s.rmse()),
+              String.format("%.1f", (System.nanoTime() - t0) / 1e9));
+          out.add(RowFactory.create(Date.valueOf(buildDate), space, target, kind.label(), set.label(),
+              train.size(), s.nTest(), nanToNull(s.kendallTau()), nanToNull(s.spearmanRho()),
+              nanToNull(s.rmse()), path, featuresJson,
+              scala.collection.JavaConverters.mapAsScalaMap(new LinkedHashMap<>(read)),
+              false, run.runId(), Timestamp.from(Instant.now())));
+          run.count("models", 1);
+        }
+      } finally {
+        trainDf.unpersist();
+        testDf.unpersist();
+      }
+      return out;
+    }
+
+    /** Sets is_best on the highest held-out Kendall tau per target. */
+    private static void markBest(List<Row> rows) {
+      Map<String, Row> best = new HashMap<>();
+      int tau = Predictors.TABLE.schema().fieldIndex(Predictors.KENDALL_TAU);
+      int target = Predictors.TABLE.schema().fieldIndex(Predictors.TARGET);
+      Comparator<Row> byTau = Comparator.comparingDouble(r -> r.isNullAt(tau) ? -2 : r.getDouble(tau));
+      for (Row r : rows) {
+        best.merge(r.getString(target), r, (a, b) -> byTau.compare(b, a) > 0 ? b : a);
+      }
+      int isBest = Predictors.TABLE.schema().fieldIndex(Predictors.IS_BEST);
+      for (int i = 0; i < rows.size(); i++) {
+        Row r = rows.get(i);
+        if (best.get(r.getString(target)) == r) {
+          Object[] v = new Object[r.size()];
+          for (int j = 0; j < v.length; j++) {
+            v[j] = r.get(j);
+          }
+          v[isBest] = true;
+          rows.set(i, RowFactory.create(v));
+        }
+      }
+      best.forEach((t, r) -> LOG.info("train-predictor: best {} predictor: {} on {}, Kendall tau {}",
+          t, r.getString(3), r.getString(4), fmt(r.isNullAt(tau) ? Double.NaN : r.getDouble(tau))));
+    }
+
+    private static Double nanToNull(double v) {
+      return Double.isFinite(v) ? v : null;
+    }
+
+    private static String fmt(double v) {
+      return String.format("%.4f", v);
+    }
+  }
+}

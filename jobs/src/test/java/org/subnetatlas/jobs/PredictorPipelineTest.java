@@ -1,0 +1,180 @@
+package org.subnetatlas.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.ml.PredictionModel;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer.OrderAnnotation;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.subnetatlas.jobs.CliTest.Result;
+import org.subnetatlas.spaces.MbConvSpace;
+import org.subnetatlas.spaces.Spaces;
+import org.subnetatlas.transforms.PredictorModels;
+import org.subnetatlas.udfs.ArchFeatures;
+import org.subnetatlas.udfs.ArchFeatures.FeatureSet;
+
+/**
+ * sample → train-supernet → evaluate on a tiny budget, then train-predictor, the SQL function
+ * against MLlib's own predictions, search with real evaluation of what it found, and reruns.
+ */
+@TestMethodOrder(OrderAnnotation.class)
+class PredictorPipelineTest {
+
+  private static final String DATE = "2026-11-29";
+  private static Path warehouse;
+
+  @BeforeAll
+  static void pipeline() throws Exception {
+    // small ensembles: each boosting iteration is a few Spark jobs
+    System.setProperty(TrainPredictorJob.GBT_ITERATIONS, "10");
+    System.setProperty(TrainPredictorJob.FOREST_TREES, "10");
+    warehouse = Files.createTempDirectory("atlas-predictor");
+    stage("sample", "--count", "48", "--seed", "11");
+    stage("train-supernet", "--epochs", "1,0,0,0", "--max-train-images", "512");
+    stage("evaluate", "--eval-images", "200", "--recalibration-images", "64");
+  }
+
+  @AfterAll
+  static void clearSettings() {
+    System.clearProperty(TrainPredictorJob.GBT_ITERATIONS);
+    System.clearProperty(TrainPredictorJob.FOREST_TREES);
+  }
+
+  private static Result atlas(String command, String... extra) {
+    List<String> a = new ArrayList<>(List.of(command, "--warehouse", warehouse.toString(), "--date", DATE));
+    a.addAll(List.of(extra));
+    return CliTest.run("", a.toArray(new String[0]));
+  }
+
+  private static void stage(String command, String... extra) {
+    Result r = atlas(command, extra);
+    assertEquals(0, r.exit(), command + " failed: " + r.err());
+  }
+
+  private static List<String> sql(String query) {
+    Result r = CliTest.run("", "sql", "--warehouse", warehouse.toString(), "--format", "csv", query);
+    assertEquals(0, r.exit(), r.err());
+    return r.out().lines().skip(1).toList();
+  }
+
+  private static final String[] PREDICTOR = {"--models", "gbt,random_forest,linear",
+      "--held-out-percent", "30"};
+
+  @Test
+  @Order(1)
+  void trainPredictorRecordsScoredModelsAndProxies() {
+    stage("train-predictor", PREDICTOR);
+    assertEquals(List.of("48"), sql("SELECT count(*) FROM atlas.arch_features"));
+    List<String> rows = sql("SELECT target, model, feature_set, n_train + n_test, kendall_tau BETWEEN -1 AND 1, "
+        + "rmse >= 0, size(trained_on) FROM atlas.predictors ORDER BY feature_set, model");
+    assertEquals(6, rows.size(), rows.toString());
+    for (String r : rows) {
+      assertTrue(r.startsWith("top1,") && r.endsWith(",48,true,true,3"), r);
+    }
+    assertEquals(List.of("1"), sql("SELECT count(*) FROM atlas.predictors WHERE is_best"));
+    // latency columns are null here: no latency model, and the run says so instead of failing
+    assertEquals(List.of("0"), sql("SELECT count(*) FROM atlas.predictors WHERE target <> 'top1'"));
+  }
+
+  @Test
+  @Order(2)
+  void sqlFunctionReturnsWhatTheModelPredictedInTheJob() {
+    List<String> best = sql("SELECT model, feature_set, model_path FROM atlas.predictors WHERE is_best");
+    String[] b = best.get(0).split(",");
+    FeatureSet set = FeatureSet.byLabel(b[1]);
+    MbConvSpace space = (MbConvSpace) Spaces.get("mbv3-tiny");
+    Map<String, Double> viaSql = new HashMap<>();
+    for (String line : sql("SELECT arch_id, atlas_predict_top1(space, encoding) FROM atlas.architectures")) {
+      String[] v = line.split(",");
+      viaSql.put(v[0], Double.parseDouble(v[1]));
+    }
+    assertEquals(48, viaSql.size());
+    // the job's path: stored proxies from atlas.arch_features, MLlib's transform over a frame
+    AtlasConfig config = AtlasConfig.load("local", Map.of(AtlasConfig.WAREHOUSE, warehouse.toString()));
+    SparkSession spark = AtlasSession.open(config, "predictor-test");
+    try {
+      List<Row> frame = new ArrayList<>();
+      for (Row r : spark.sql("SELECT a.arch_id, a.encoding, f.synflow, f.snip, f.grad_norm "
+          + "FROM atlas.architectures a JOIN atlas.arch_features f USING (arch_id)").collectAsList()) {
+        double[] proxies = {r.getDouble(2), r.getDouble(3), r.getDouble(4)};
+        frame.add(PredictorModels.row(r.getString(0), 0,
+            ArchFeatures.vector(space, space.parse(r.getString(1)), set, proxies)));
+      }
+      PredictionModel<Vector, ?> model = PredictorModels.load(PredictorModels.Kind.byLabel(b[0]), b[2]);
+      List<Row> job = PredictorModels.predictions(model, PredictorModels.frame(spark, frame));
+      assertEquals(48, job.size());
+      for (Row r : job) {
+        assertEquals(r.getDouble(1), viaSql.get(r.getString(0)), 1e-12, "arch " + r.getString(0));
+      }
+    } finally {
+      spark.stop();
+    }
+  }
+
+  @Test
+  @Order(3)
+  void searchFindsArchitecturesUnderTheBudgetAndMeasuresThem() {
+    stage("search", "--population", "8", "--iterations", "4", "--top-k", "2",
+        "--macs-budget-fractions", "0.4,0.8", "--eval-images", "200", "--recalibration-images", "64");
+    List<String> rows = sql("SELECT budget, rank, CAST(substr(budget, 7) AS BIGINT) >= macs, "
+        + "measured_top1 BETWEEN 0 AND 1, abs(gap - (predicted_top1 - measured_top1)) < 1e-12 "
+        + "FROM atlas.search_results ORDER BY budget, rank");
+    assertEquals(4, rows.size(), rows.toString());
+    for (String r : rows) {
+      assertTrue(r.endsWith(",true,true,true"), r);
+    }
+  }
+
+  @Test
+  @Order(4)
+  void rerunsForTheSameDateLeaveTheSameRows() {
+    List<String> before = sql("SELECT model, feature_set, kendall_tau FROM atlas.predictors ORDER BY 1, 2");
+    List<String> search = sql("SELECT budget, rank, arch_id FROM atlas.search_results ORDER BY 1, 2");
+    stage("train-predictor", PREDICTOR);
+    stage("search", "--population", "8", "--iterations", "4", "--top-k", "2",
+        "--macs-budget-fractions", "0.4,0.8", "--eval-images", "200", "--recalibration-images", "64");
+    assertEquals(before, sql("SELECT model, feature_set, kendall_tau FROM atlas.predictors ORDER BY 1, 2"));
+    assertEquals(search, sql("SELECT budget, rank, arch_id FROM atlas.search_results ORDER BY 1, 2"));
+    assertEquals(List.of("48"), sql("SELECT count(*) FROM atlas.arch_features"));
+  }
+
+  @Test
+  @Order(5)
+  void standaloneTrainingStoresCurvesAndRecordsKendallTau() {
+    String[] args = {"--count", "4", "--seeds", "2", "--epochs", "2", "--train-images", "256",
+        "--eval-images", "200", "--recalibration-images", "64"};
+    stage("train-standalone", args);
+    List<String> curves = sql("SELECT count(DISTINCT arch_id), count(*), min(size(epoch_loss)), "
+        + "min(size(epoch_top1)), every(top1 = element_at(epoch_top1, -1)), every(top1 BETWEEN 0 AND 1) "
+        + "FROM atlas.standalone");
+    assertEquals(List.of("4,8,2,2,true,true"), curves);
+    List<String> gt = sql("SELECT n_subnets, seeds, kendall_tau IS NULL OR kendall_tau BETWEEN -1 AND 1 "
+        + "FROM atlas.ground_truth");
+    assertEquals(List.of("4,2,true"), gt);
+    stage("train-standalone", args);
+    assertEquals(List.of("8"), sql("SELECT count(*) FROM atlas.standalone"));
+    assertEquals(List.of("1"), sql("SELECT count(*) FROM atlas.ground_truth"));
+  }
+
+  @Test
+  @Order(6)
+  void tooFewRecordsIsBadInput() {
+    Result r = CliTest.run("", "train-predictor", "--warehouse", warehouse.toString(), "--date", "2026-01-01");
+    assertEquals(2, r.exit());
+    assertTrue(r.err().startsWith("train-predictor: error: no supernet of mbv3-tiny trained for 2026-01-01"),
+        r.err());
+  }
+}

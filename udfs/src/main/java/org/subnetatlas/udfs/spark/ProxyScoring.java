@@ -1,0 +1,87 @@
+package org.subnetatlas.udfs.spark;
+
+import static org.apache.spark.sql.types.DataTypes.DoubleType;
+import static org.apache.spark.sql.types.DataTypes.IntegerType;
+import static org.apache.spark.sql.types.DataTypes.LongType;
+import static org.apache.spark.sql.types.DataTypes.StringType;
+import static org.apache.spark.sql.types.DataTypes.TimestampType;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.StructType;
+import org.subnetatlas.schemas.PredictorTables.ArchFeatures;
+import org.subnetatlas.schemas.Tables.Architectures;
+import org.subnetatlas.spaces.MbArch;
+import org.subnetatlas.spaces.SearchSpace;
+import org.subnetatlas.spaces.Spaces;
+import org.subnetatlas.udfs.DjlRuntime;
+import org.subnetatlas.udfs.ZeroCostProxies;
+
+/**
+ * Zero-cost proxies per partition: rows with {@code arch_id} and {@code encoding} in, rows of
+ * {@code atlas.arch_features} out. The random supernet is built once per executor and shared by
+ * its tasks; the proxies take the JVM's training lock, so tasks of one executor score in turn.
+ */
+public final class ProxyScoring implements MapPartitionsFunction<Row, Row> {
+
+  private static final long serialVersionUID = 1L;
+
+  public static final StructType RESULT_SCHEMA = new StructType()
+      .add(ArchFeatures.ARCH_ID, StringType, false)
+      .add(ArchFeatures.SPACE, StringType, false)
+      .add(ArchFeatures.SYNFLOW, DoubleType, false)
+      .add(ArchFeatures.SNIP, DoubleType, false)
+      .add(ArchFeatures.GRAD_NORM, DoubleType, false)
+      .add(ArchFeatures.PROXY_SEED, LongType, false)
+      .add(ArchFeatures.PROXY_BATCH, IntegerType, false)
+      .add(ArchFeatures.PROXY_MS, DoubleType, false)
+      .add(ArchFeatures.COMPUTED_AT, TimestampType, false);
+
+  private static final ConcurrentHashMap<String, ZeroCostProxies> PROXIES = new ConcurrentHashMap<>();
+
+  private final String spaceName;
+  private final String dataUri;
+  private final long seed;
+  private final int batch;
+
+  public ProxyScoring(String spaceName, String dataUri, long seed, int batch) {
+    this.spaceName = spaceName;
+    this.dataUri = dataUri;
+    this.seed = seed;
+    this.batch = batch;
+  }
+
+  /** The executor's proxy scorer for (space, data, seed, batch), built once. */
+  public static ZeroCostProxies proxies(String spaceName, String dataUri, long seed, int batch) {
+    return PROXIES.computeIfAbsent(spaceName + "|" + dataUri + "|" + seed + "|" + batch, k ->
+        new ZeroCostProxies(org.subnetatlas.udfs.ArchFeatures.mbSpace(Spaces.get(spaceName)).spec(),
+            ExecutorCache.data(dataUri), seed, batch));
+  }
+
+  @Override
+  public Iterator<Row> call(Iterator<Row> rows) {
+    if (!rows.hasNext()) {
+      return List.<Row>of().iterator();
+    }
+    // one intra-op thread: identical numbers in the job and in the SQL function
+    DjlRuntime.setIntraOpThreads(1);
+    SearchSpace space = Spaces.get(spaceName);
+    ZeroCostProxies scorer = proxies(spaceName, dataUri, seed, batch);
+    List<Row> out = new ArrayList<>();
+    while (rows.hasNext()) {
+      Row in = rows.next();
+      MbArch arch = (MbArch) space.parse((String) in.getAs(Architectures.ENCODING));
+      ZeroCostProxies.Scores s = scorer.score(arch);
+      out.add(RowFactory.create(in.getAs(Architectures.ARCH_ID), spaceName, s.synflow(), s.snip(),
+          s.gradNorm(), seed, batch, s.millis(), Timestamp.from(Instant.now())));
+    }
+    return out.iterator();
+  }
+}

@@ -1,0 +1,82 @@
+package org.subnetatlas.udfs.spark;
+
+import static org.apache.spark.sql.types.DataTypes.DoubleType;
+import static org.apache.spark.sql.types.DataTypes.IntegerType;
+import static org.apache.spark.sql.types.DataTypes.LongType;
+import static org.apache.spark.sql.types.DataTypes.StringType;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.LongAccumulator;
+import org.subnetatlas.schemas.PredictorTables.Standalone;
+import org.subnetatlas.spaces.MbArch;
+import org.subnetatlas.spaces.MbConvSpace;
+import org.subnetatlas.spaces.Spaces;
+import org.subnetatlas.udfs.EvalConfig;
+import org.subnetatlas.udfs.StandaloneTrainer;
+import org.subnetatlas.udfs.SupernetConfig;
+
+/**
+ * Trains sub-networks from scratch per partition: rows (arch_id, encoding, seed) in, learning
+ * curves out. Trainings take the JVM's training lock, so one executor trains one at a time.
+ */
+public final class StandaloneTraining implements MapPartitionsFunction<Row, Row> {
+
+  private static final long serialVersionUID = 1L;
+
+  public static final StructType RESULT_SCHEMA = new StructType()
+      .add(Standalone.ARCH_ID, StringType, false)
+      .add(Standalone.SEED, LongType, false)
+      .add(Standalone.EPOCHS, IntegerType, false)
+      .add(Standalone.TRAIN_IMAGES, IntegerType, false)
+      .add(Standalone.EPOCH_LOSS, DataTypes.createArrayType(DoubleType), false)
+      .add(Standalone.EPOCH_TOP1, DataTypes.createArrayType(DoubleType), false)
+      .add(Standalone.TOP1, DoubleType, false)
+      .add(Standalone.N_IMAGES, IntegerType, false)
+      .add(Standalone.TRAIN_SECONDS, DoubleType, false);
+
+  private final String spaceName;
+  private final String dataUri;
+  private final SupernetConfig config;
+  private final int epochs;
+  private final double lr;
+  private final EvalConfig eval;
+  private final LongAccumulator done;
+
+  public StandaloneTraining(String spaceName, String dataUri, SupernetConfig config, int epochs,
+      double lr, EvalConfig eval, LongAccumulator done) {
+    this.spaceName = spaceName;
+    this.dataUri = dataUri;
+    this.config = config;
+    this.epochs = epochs;
+    this.lr = lr;
+    this.eval = eval;
+    this.done = done;
+  }
+
+  @Override
+  public Iterator<Row> call(Iterator<Row> rows) {
+    MbConvSpace space = (MbConvSpace) Spaces.get(spaceName);
+    List<Row> out = new ArrayList<>();
+    while (rows.hasNext()) {
+      Row in = rows.next();
+      MbArch arch = (MbArch) space.parse((String) in.getAs("encoding"));
+      long seed = in.getAs(Standalone.SEED);
+      StandaloneTrainer.Result r = StandaloneTrainer.train(space.spec(), ExecutorCache.data(dataUri),
+          config, arch, epochs, lr, seed, eval);
+      out.add(RowFactory.create(in.getAs(Standalone.ARCH_ID), seed, epochs, r.trainImages(),
+          Arrays.stream(r.epochLoss()).boxed().toList().toArray(new Double[0]),
+          Arrays.stream(r.epochTop1()).boxed().toList().toArray(new Double[0]),
+          r.top1(), r.nImages(), r.seconds()));
+      done.add(1);
+    }
+    return out.iterator();
+  }
+}
