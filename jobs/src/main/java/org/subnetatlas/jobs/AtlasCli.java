@@ -20,7 +20,7 @@ import picocli.CommandLine.Mixin;
     description = "Subnet Atlas: builds neural-architecture benchmark tables on Spark, DJL and Delta Lake.",
     subcommands = {
         DemoCommand.class, NightlyCommand.class, SampleJob.class, TrainSupernetJob.class,
-        EvaluateJob.class, SqlCommand.class, SpaceCommand.class,
+        EvaluateJob.class, SqlCommand.class, ServeSqlCommand.class, SpaceCommand.class,
         CommandLine.HelpCommand.class})
 public final class AtlasCli implements Runnable {
 

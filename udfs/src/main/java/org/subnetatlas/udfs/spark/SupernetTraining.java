@@ -26,6 +26,7 @@ import org.subnetatlas.schemas.Tables.Supernets;
 import org.subnetatlas.spaces.MbConvSpace;
 import org.subnetatlas.spaces.Spaces;
 import org.subnetatlas.udfs.FashionData;
+import org.subnetatlas.udfs.HadoopConf;
 import org.subnetatlas.udfs.PhaseHistory;
 import org.subnetatlas.udfs.SupernetConfig;
 import org.subnetatlas.udfs.SupernetTrainer;
@@ -110,7 +111,7 @@ public final class SupernetTraining implements MapPartitionsFunction<Long, Row> 
 
   private void writeCheckpoint(TrainedSupernet net) throws IOException {
     Path target = new Path(checkpointUri);
-    FileSystem fs = target.getFileSystem(new org.apache.hadoop.conf.Configuration());
+    FileSystem fs = target.getFileSystem(HadoopConf.current());
     Path tmp = new Path(target.getParent(), "." + target.getName() + "." + UUID.randomUUID() + ".tmp");
     fs.mkdirs(target.getParent());
     try (OutputStream out = fs.create(tmp, false)) {
