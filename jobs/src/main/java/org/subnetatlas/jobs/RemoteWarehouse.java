@@ -55,7 +55,7 @@ final class RemoteWarehouse {
       fs.exists(root);
     } catch (IOException | RuntimeException e) {
       throw new BadInputException("--warehouse " + warehouse + ": cannot reach the store at "
-          + endpoint + " (" + ENDPOINT + "): " + firstLine(e), e);
+          + endpoint + " (" + ENDPOINT + "): " + AtlasCli.rootMessage(e), e);
     }
   }
 
@@ -68,15 +68,5 @@ final class RemoteWarehouse {
       }
     }
     return conf;
-  }
-
-  /** The innermost cause's first line: the SDK's own words (no credential is ever in them). */
-  private static String firstLine(Throwable t) {
-    Throwable root = t;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    String m = String.valueOf(root.getMessage()).lines().findFirst().orElse("");
-    return m.isBlank() ? root.getClass().getSimpleName() : m;
   }
 }
