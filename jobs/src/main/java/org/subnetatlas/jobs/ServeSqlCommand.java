@@ -1,11 +1,13 @@
 package org.subnetatlas.jobs;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.UnknownHostException;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.SparkSession;
@@ -53,7 +55,9 @@ final class ServeSqlCommand extends AtlasCommand {
     InetAddress address = address(bind);
     requireFree(address, port);
     requireThriftServer();
-    AtlasConfig config = config();
+    // Delta 3.3 answers min/max from table statistics with java.sql.Date values, while the Thrift
+    // server's sessions use java.time values: plan such aggregates from the data instead
+    AtlasConfig config = config(Map.of("spark.databricks.delta.optimizeMetadataQuery.enabled", "false"));
     SparkSession spark = AtlasSession.open(config, "atlas serve-sql");
     HiveThriftServer2 server = null;
     try {
@@ -65,9 +69,10 @@ final class ServeSqlCommand extends AtlasCommand {
       server = HiveThriftServer2.startWithContext(spark.sqlContext());
       awaitListening(address, port);
       String url = "jdbc:hive2://" + hostForUrl(bind) + ":" + port + "/default";
-      System.err.println("serve-sql: JDBC endpoint ready at " + url + " (warehouse "
-          + config.warehouse() + ")" + (maxSeconds > 0 ? "; stops after " + maxSeconds + " s" : "; Ctrl-C stops it"));
-      System.err.flush();
+      PrintWriter err = spec.commandLine().getErr();
+      err.println("serve-sql: JDBC endpoint ready at " + url + " (warehouse " + config.warehouse() + ")"
+          + (maxSeconds > 0 ? "; stops after " + maxSeconds + " s" : "; Ctrl-C stops it"));
+      err.flush();
       CountDownLatch never = new CountDownLatch(1);
       if (maxSeconds > 0) {
         never.await(maxSeconds, TimeUnit.SECONDS);
