@@ -82,8 +82,8 @@ final class ServeSqlCommand extends AtlasCommand {
       LOG.info("serve-sql: stopping after {} s", maxSeconds);
       return 0;
     } catch (InterruptedException e) {
+      // interruption is this command's normal stop; the flag stays clear so the shutdown below completes
       LOG.info("serve-sql: interrupted, stopping");
-      Thread.currentThread().interrupt();
       return 0;
     } finally {
       if (server != null) {
