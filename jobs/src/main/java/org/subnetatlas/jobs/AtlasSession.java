@@ -28,10 +28,14 @@ public final class AtlasSession {
 
   private static final Logger LOG = LoggerFactory.getLogger(AtlasSession.class);
 
+  /** Local directory of the Derby metastore; required in spirit when the warehouse is remote. */
+  public static final String METASTORE = AtlasConfig.PREFIX + "metastore";
+
   private AtlasSession() {}
 
   public static SparkSession open(AtlasConfig config, String appName) {
     String warehouse = config.warehouse();
+    RemoteWarehouse.check(config);
     String metastore = metastoreDir(config, warehouse);
     // Derby writes derby.log into the working directory unless told otherwise
     System.setProperty("derby.stream.error.file", metastore + "/derby.log");
@@ -61,18 +65,19 @@ public final class AtlasSession {
   }
 
   /**
-   * Local directory of the embedded metastore: next to a local warehouse, else
-   * {@code spark.atlas.metastore} or {@code ./metastore}.
+   * Local directory of the embedded metastore: {@code spark.atlas.metastore} when set, else next to
+   * a local warehouse, else (Derby cannot run on an object store) {@code ./metastore/<warehouse>},
+   * one database per remote warehouse so two warehouses never share table entries.
    */
   static String metastoreDir(AtlasConfig config, String warehouse) {
-    String configured = config.get(AtlasConfig.PREFIX + "metastore", null);
+    String configured = config.get(METASTORE, null);
     Path dir;
     if (configured != null) {
       dir = Paths.get(configured);
     } else if (warehouse.startsWith("file:")) {
       dir = Paths.get(URI.create(warehouse)).resolve("_metastore");
     } else {
-      dir = Paths.get("metastore");
+      dir = Paths.get("metastore", warehouse.replaceAll("[^A-Za-z0-9._-]+", "_"));
     }
     try {
       Files.createDirectories(dir);

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -28,6 +29,8 @@ final class RunRecorder {
 
   private static final Logger LOG = LoggerFactory.getLogger(RunRecorder.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Spark's own default for {@code spark.redaction.regex}. */
+  private static final Pattern SECRET_KEY = Pattern.compile("(?i)secret|password|token|access[.]key");
 
   private final String runId = UUID.randomUUID().toString();
   private final String job;
@@ -40,6 +43,8 @@ final class RunRecorder {
   RunRecorder(String job, Map<String, Object> args, AtlasConfig config, LocalDate buildDate) {
     this.job = requireNonNull(job);
     this.args = new LinkedHashMap<>(args);
+    // the audit row is readable by every analyst: keep secrets out even if one slipped into settings
+    this.args.replaceAll((k, v) -> SECRET_KEY.matcher(k).find() ? "*********(redacted)" : v);
     this.config = requireNonNull(config);
     this.buildDate = buildDate;
   }

@@ -7,7 +7,6 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.zip.GZIPInputStream;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
@@ -70,12 +69,12 @@ public final class IdxReader {
   /** True when {@code uri} exists on its file system. */
   public static boolean exists(String uri) throws IOException {
     Path path = new Path(uri);
-    return path.getFileSystem(new Configuration()).exists(path);
+    return path.getFileSystem(HadoopConf.current()).exists(path);
   }
 
   private static DataInputStream open(String uri) throws IOException {
     Path path = new Path(uri);
-    FileSystem fs = path.getFileSystem(new Configuration());
+    FileSystem fs = path.getFileSystem(HadoopConf.current());
     InputStream raw;
     try {
       raw = fs.open(path);

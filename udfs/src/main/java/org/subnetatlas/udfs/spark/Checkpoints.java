@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.util.UUID;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.subnetatlas.udfs.HadoopConf;
 
 /** Atomic checkpoint files on any Hadoop file system: a temporary file, then a rename. */
 final class Checkpoints {
@@ -19,7 +20,7 @@ final class Checkpoints {
 
   static void write(String uri, Writer writer) throws IOException {
     Path target = new Path(uri);
-    FileSystem fs = target.getFileSystem(new org.apache.hadoop.conf.Configuration());
+    FileSystem fs = target.getFileSystem(HadoopConf.current());
     Path tmp = new Path(target.getParent(), "." + target.getName() + "." + UUID.randomUUID() + ".tmp");
     fs.mkdirs(target.getParent());
     try (OutputStream out = fs.create(tmp, false)) {
@@ -38,6 +39,6 @@ final class Checkpoints {
 
   static boolean exists(String uri) throws IOException {
     Path p = new Path(uri);
-    return p.getFileSystem(new org.apache.hadoop.conf.Configuration()).exists(p);
+    return p.getFileSystem(HadoopConf.current()).exists(p);
   }
 }

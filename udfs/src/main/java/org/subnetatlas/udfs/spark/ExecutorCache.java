@@ -4,13 +4,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.subnetatlas.spaces.MbConvSpace;
 import org.subnetatlas.spaces.SearchSpace;
 import org.subnetatlas.spaces.Spaces;
 import org.subnetatlas.udfs.EvalConfig;
 import org.subnetatlas.udfs.FashionData;
+import org.subnetatlas.udfs.HadoopConf;
 import org.subnetatlas.udfs.SubnetEvaluator;
 import org.subnetatlas.udfs.TrainedSupernet;
 
@@ -46,7 +46,7 @@ public final class ExecutorCache {
         throw new IllegalArgumentException("space " + spaceName + " has no trainable supernet");
       }
       Path path = new Path(u);
-      try (InputStream in = path.getFileSystem(new Configuration()).open(path)) {
+      try (InputStream in = path.getFileSystem(HadoopConf.current()).open(path)) {
         return TrainedSupernet.load(mb.spec(), in);
       } catch (IOException e) {
         throw new UncheckedIOException("checkpoint " + u + ": " + e.getMessage(), e);

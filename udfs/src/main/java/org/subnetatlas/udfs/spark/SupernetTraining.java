@@ -22,6 +22,7 @@ import org.subnetatlas.schemas.Tables.Supernets;
 import org.subnetatlas.spaces.MbConvSpace;
 import org.subnetatlas.spaces.Spaces;
 import org.subnetatlas.udfs.FashionData;
+import org.subnetatlas.udfs.HadoopConf;
 import org.subnetatlas.udfs.PhaseHistory;
 import org.subnetatlas.udfs.SupernetConfig;
 import org.subnetatlas.udfs.SupernetTrainer;
