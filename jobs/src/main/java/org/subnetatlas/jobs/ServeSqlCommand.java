@@ -57,7 +57,13 @@ final class ServeSqlCommand extends AtlasCommand {
     requireThriftServer();
     // Delta 3.3 answers min/max from table statistics with java.sql.Date values, while the Thrift
     // server's sessions use java.time values: plan such aggregates from the data instead
-    AtlasConfig config = config(Map.of("spark.databricks.delta.optimizeMetadataQuery.enabled", "false"));
+    // the server reads its settings from the context's Hadoop configuration, fixed when the session
+    // starts: session-level settings made afterwards do not reach it
+    AtlasConfig config = config(Map.of("spark.databricks.delta.optimizeMetadataQuery.enabled", "false",
+        "spark.hadoop.hive.server2.thrift.port", String.valueOf(port),
+        "spark.hadoop.hive.server2.thrift.bind.host", bind,
+        "spark.hadoop.hive.server2.transport.mode", "binary",
+        "spark.hadoop.hive.server2.logging.operation.enabled", "false"));
     SparkSession spark = AtlasSession.open(config, "atlas serve-sql");
     HiveThriftServer2 server = null;
     try {

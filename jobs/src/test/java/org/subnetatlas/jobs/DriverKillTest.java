@@ -1,5 +1,6 @@
 package org.subnetatlas.jobs;
 
+import org.junit.jupiter.api.Tag;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,6 +21,7 @@ import org.subnetatlas.jobs.CliTest.Result;
  * not, so every table is still at its last committed version with its old rows, and a rerun
  * writes the right rows once.
  */
+@Tag("slow")
 class DriverKillTest {
 
   private static final String DATE = "2026-11-27";

@@ -1,5 +1,6 @@
 package org.subnetatlas.jobs;
 
+import org.junit.jupiter.api.Tag;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,6 +31,7 @@ import org.subnetatlas.udfs.ArchFeatures.FeatureSet;
  * sample → train-supernet → evaluate on a tiny budget, then train-predictor, the SQL function
  * against MLlib's own predictions, search with real evaluation of what it found, and reruns.
  */
+@Tag("slow")
 @TestMethodOrder(OrderAnnotation.class)
 class PredictorPipelineTest {
 

@@ -1,5 +1,6 @@
 package org.subnetatlas.jobs;
 
+import org.junit.jupiter.api.Tag;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,6 +35,7 @@ import org.subnetatlas.schemas.Tables;
  * backend) in its own JVM on loopback, the atlas CLI in another with credentials from its
  * environment only. Tiny counts and epochs: this checks storage and secrets, not the science.
  */
+@Tag("slow")
 @TestMethodOrder(OrderAnnotation.class)
 class S3WarehouseTest {
 

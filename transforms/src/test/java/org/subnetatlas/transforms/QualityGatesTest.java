@@ -1,5 +1,6 @@
 package org.subnetatlas.transforms;
 
+import org.junit.jupiter.api.Tag;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -22,6 +23,7 @@ import org.subnetatlas.transforms.QualityGates.Result;
 import org.subnetatlas.transforms.QualityGates.Thresholds;
 
 /** Each injected anomaly is stopped by the gates on real Delta tables; a clean night passes. */
+@Tag("slow")
 class QualityGatesTest extends SparkTestBase {
 
   private static final LocalDate D1 = LocalDate.parse("2026-11-28");

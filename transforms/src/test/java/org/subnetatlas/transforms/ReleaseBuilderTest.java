@@ -1,5 +1,6 @@
 package org.subnetatlas.transforms;
 
+import org.junit.jupiter.api.Tag;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -25,6 +26,7 @@ import org.subnetatlas.transforms.ReleaseBuilder.Release;
 import org.subnetatlas.transforms.ReleaseBuilder.Spec;
 
 /** A release is complete, checksummed, rebuilt identically from its pinned versions, and gated. */
+@Tag("slow")
 class ReleaseBuilderTest extends SparkTestBase {
 
   private static final LocalDate D1 = LocalDate.parse("2026-11-28");
