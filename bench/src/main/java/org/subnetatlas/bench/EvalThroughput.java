@@ -94,14 +94,7 @@ public final class EvalThroughput {
         ? TrainedSupernet.untrained(spec, 42) : load(spec, checkpoint)) {
       SubnetEvaluator evaluator = new SubnetEvaluator(supernet, data, cfg);
       double[] top1 = new double[archs.size()];
-      ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-        Thread t = new Thread(() -> {
-          DjlRuntime.inferenceThread(1);
-          r.run();
-        }, "eval");
-        t.setDaemon(true);
-        return t;
-      });
+      ExecutorService pool = evaluationPool(threads);
       try {
         evaluateAll(pool, evaluator, archs, 0, warmup, top1);
         long cpuStart = processCpuNanos();
@@ -124,6 +117,18 @@ public final class EvalThroughput {
         export(Path.of(export), spec, space, supernet.net().params(), archs, warmup, top1, cfg, data);
       }
     }
+  }
+
+  /** Daemon threads for evaluation, each with one intra-op thread and grad mode off. */
+  static ExecutorService evaluationPool(int threads) {
+    return Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(() -> {
+        DjlRuntime.inferenceThread(1);
+        r.run();
+      }, "eval");
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   private static long processCpuNanos() {

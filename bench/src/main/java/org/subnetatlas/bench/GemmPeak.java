@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.subnetatlas.spaces.BuiltinSpecs;
 import org.subnetatlas.spaces.MbArch;
@@ -101,14 +100,7 @@ public final class GemmPeak {
   }
 
   private static double evaluations(SubnetEvaluator evaluator, MbArch arch, int threads, int evals) {
-    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(() -> {
-        DjlRuntime.inferenceThread(1);
-        r.run();
-      }, "eval");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService pool = EvalThroughput.evaluationPool(threads);
     try {
       evaluator.evaluate(arch);  // warm-up
       long start = System.nanoTime();
