@@ -135,9 +135,9 @@ class BadInputTest {
         c("truncated checkpoint", "supernet checkpoint is truncated",
             () -> replaceCheckpoint(java.util.Arrays.copyOf(goodCheckpoint, goodCheckpoint.length / 2)),
             "evaluate"),
-        c("NaN metrics from the evaluation UDF", "non-finite metrics",
-            () -> replaceCheckpoint(withEveryWeight(goodCheckpoint, 1e30f)),
-            "evaluate", "--eval-images", "32", "--recalibration-images", "16"),
+        // Not listed: non-finite metrics from the evaluation. Scaling every weight by 1e30 does not
+        // produce them (BN recalibration normalises the activations back), so that case needs
+        // another way to force a NaN; SubnetEvaluation still refuses non-finite metrics.
         c("bad SQL", "query:", "sql", "SELEC 1"),
         c("SQL on an unknown table", "query:", "sql", "SELECT * FROM atlas.nope"),
         new Case("wrong table schema", 2, "column arch_id has type INT, expected STRING", "",
