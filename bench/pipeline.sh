@@ -21,10 +21,10 @@ secs() { local s; s=$(date +%s.%N); "$@" >/dev/null 2>"$out/last.log" || { cat "
 atlas sample --date "$date" 2>/dev/null
 atlas train-supernet --date "$date" 2>/dev/null
 spark2=$(ATLAS_MASTER='local[2]' secs atlas evaluate --date "$date")
-echo "spark local[2]: $n evaluations, whole process $spark2 s"
+echo "spark local[2]: $n draws, whole process $spark2 s"
 grep "evaluate:" "$out/last.log" | tail -2 | cut -c1-200
 spark1=$(ATLAS_MASTER='local[1]' secs atlas evaluate --date "$date" --force)
-echo "spark local[1]: $n evaluations, whole process $spark1 s"
+echo "spark local[1]: $n draws, whole process $spark1 s"
 
 atlas sql --format json "SELECT a.encoding FROM atlas.samples s JOIN atlas.architectures a USING (arch_id) \
   WHERE s.build_date = DATE'$date'" 2>/dev/null \

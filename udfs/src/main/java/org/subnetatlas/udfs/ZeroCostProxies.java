@@ -79,7 +79,12 @@ public final class ZeroCostProxies implements AutoCloseable {
       }
       return a;
     });
-    SupernetParams absParams = SupernetParams.fromData(spec, base, abs);
+    // synflow multiplies |θ| along every path: in single precision wide sub-networks overflow to
+    // infinity, so the |θ| network runs in double precision (as the reference implementations do)
+    SupernetParams absParams;
+    try (SupernetParams single = SupernetParams.fromData(spec, base, abs)) {
+      absParams = single.withType(ai.djl.ndarray.types.DataType.FLOAT64, base);
+    }
     for (SupernetParams.Def def : params.defs()) {
       if (def.kind() == SupernetParams.Kind.WEIGHT) {
         NDArray p = params.get(def.name());
@@ -126,16 +131,21 @@ public final class ZeroCostProxies implements AutoCloseable {
   private double synflow(Engine engine, MbArch arch) {
     try (NDManager m = base.newSubManager()) {
       try (GradientCollector gc = engine.newGradientCollector()) {
-        NDArray x = m.ones(new ai.djl.ndarray.types.Shape(1, 1, arch.r(), arch.r()));
+        NDArray x = m.ones(new ai.djl.ndarray.types.Shape(1, 1, arch.r(), arch.r()),
+            ai.djl.ndarray.types.DataType.FLOAT64);
         NDArray logits = absNet.forward(m, arch, x, BnStats.shared(absNet.params(), false, 0.9f));
         gc.backward(logits.sum());
       }
       double total = 0;
       for (NDArray p : absTrainable) {
         try (NDArray g = p.getGradient(); NDArray prod = p.mul(g); NDArray s = prod.sum()) {
-          total += s.getFloat();
+          total += s.getDouble();
         }
         JniUtils.zeroGrad((PtNDArray) p);
+      }
+      if (!Double.isFinite(total)) {
+        throw new NonFiniteMetricsException("synflow of " + spec.name() + " arch " + arch
+            + " is not finite (" + total + "); nothing was written");
       }
       // synflow spans many orders of magnitude across sub-networks; its log is the usable feature
       return total > 0 ? Math.log(total) : Double.NEGATIVE_INFINITY;

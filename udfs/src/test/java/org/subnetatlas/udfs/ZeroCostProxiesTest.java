@@ -49,6 +49,17 @@ class ZeroCostProxiesTest {
   }
 
   @Test
+  void synflowIsFiniteForTheArchitectureADemoRunRefused() {
+    // a demo run's proxy pass gave this architecture an infinite synflow, which MLlib refused as a
+    // feature; the |θ| network now runs in double precision
+    MbArch arch = new MbArch(new int[] {7, 0, 0, 5, 7, 0, 7, 5, 5}, new int[] {3, 0, 0, 3, 6, 0, 3, 6, 6},
+        new int[] {1, 2, 3}, 24);
+    ZeroCostProxies.Scores s = proxies.score(arch);
+    assertTrue(Double.isFinite(s.synflow()), "synflow " + s.synflow());
+    assertTrue(Double.isFinite(s.snip()) && Double.isFinite(s.gradNorm()), s.toString());
+  }
+
+  @Test
   void resolutionOutsideTheSpaceIsRefused() {
     MbArch big = Archs.largest(SPEC);
     MbArch odd = new MbArch(big.ks(), big.e(), big.d(), 17);

@@ -143,6 +143,19 @@ public final class SupernetParams implements AutoCloseable {
     return fromData(spec, parent, toData());
   }
 
+  /** A copy whose arrays are converted to {@code type}, in a new sub-manager of {@code parent}. */
+  public SupernetParams withType(ai.djl.ndarray.types.DataType type, NDManager parent) {
+    NDManager target = parent.newSubManager();
+    Map<String, NDArray> converted = new LinkedHashMap<>();
+    for (Def def : defs) {
+      NDArray a = arrays.get(def.name()).toType(type, true);
+      a.attach(target);
+      a.setName(def.name());
+      converted.put(def.name(), a);
+    }
+    return new SupernetParams(spec, target, defs, converted);
+  }
+
   /** Every array's values, in layout order. */
   public Map<String, float[]> toData() {
     Map<String, float[]> data = new LinkedHashMap<>();
