@@ -79,8 +79,8 @@ public final class ZeroCostProxies implements AutoCloseable {
       }
       return a;
     });
-    // synflow multiplies |θ| along every path: in single precision wide sub-networks overflow to
-    // infinity, so the |θ| network runs in double precision (as the reference implementations do)
+    // synflow multiplies |θ| along every path, which can leave float32's range: the |θ| network
+    // runs in double precision
     SupernetParams absParams;
     try (SupernetParams single = SupernetParams.fromData(spec, base, abs)) {
       absParams = single.withType(ai.djl.ndarray.types.DataType.FLOAT64, base);
@@ -121,7 +121,14 @@ public final class ZeroCostProxies implements AutoCloseable {
       Engine engine = DjlRuntime.engine();
       double synflow = synflow(engine, arch);
       double[] sg = snipAndGradNorm(engine, arch);
-      return new Scores(synflow, sg[0], sg[1], (System.nanoTime() - t0) / 1e6);
+      Scores scores = new Scores(synflow, sg[0], sg[1], (System.nanoTime() - t0) / 1e6);
+      // synflow is a log and may be -Infinity (no positive path); anything else must be finite
+      if (Double.isNaN(synflow) || synflow == Double.POSITIVE_INFINITY
+          || !Double.isFinite(sg[0]) || !Double.isFinite(sg[1])) {
+        throw new NonFiniteMetricsException("zero-cost proxies of " + spec.name() + " arch " + arch
+            + " are not finite (" + scores + "); nothing was written");
+      }
+      return scores;
     } finally {
       JniUtils.setGradMode(false);
       lock.unlock();
@@ -142,10 +149,6 @@ public final class ZeroCostProxies implements AutoCloseable {
           total += s.getDouble();
         }
         JniUtils.zeroGrad((PtNDArray) p);
-      }
-      if (!Double.isFinite(total)) {
-        throw new NonFiniteMetricsException("synflow of " + spec.name() + " arch " + arch
-            + " is not finite (" + total + "); nothing was written");
       }
       // synflow spans many orders of magnitude across sub-networks; its log is the usable feature
       return total > 0 ? Math.log(total) : Double.NEGATIVE_INFINITY;

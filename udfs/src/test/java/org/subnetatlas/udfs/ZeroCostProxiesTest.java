@@ -51,7 +51,8 @@ class ZeroCostProxiesTest {
   @Test
   void synflowIsFiniteForTheArchitectureADemoRunRefused() {
     // a demo run's proxy pass gave this architecture an infinite synflow, which MLlib refused as a
-    // feature; the |θ| network now runs in double precision
+    // feature (this single-process run did not reproduce the infinity before the double-precision
+    // change; it pins the architecture as a regression case)
     MbArch arch = new MbArch(new int[] {7, 0, 0, 5, 7, 0, 7, 5, 5}, new int[] {3, 0, 0, 3, 6, 0, 3, 6, 6},
         new int[] {1, 2, 3}, 24);
     ZeroCostProxies.Scores s = proxies.score(arch);
