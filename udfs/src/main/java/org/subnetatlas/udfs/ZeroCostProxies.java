@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.subnetatlas.spaces.MbArch;
 import org.subnetatlas.spaces.MbConvSpec;
 import org.subnetatlas.udfs.net.BnStats;
@@ -35,12 +37,25 @@ import org.subnetatlas.udfs.net.SupernetParams;
  */
 public final class ZeroCostProxies implements AutoCloseable {
 
+  private static final Logger LOG = LoggerFactory.getLogger(ZeroCostProxies.class);
+
   /** Seed of the random supernet and of the batch: every run scores against the same network. */
   public static final long DEFAULT_SEED = 20261201L;
   public static final int DEFAULT_BATCH = 32;
 
-  /** The proxies of one sub-network and the milliseconds they took. */
-  public record Scores(double synflow, double snip, double gradNorm, double millis) {
+  /**
+   * The proxies of one sub-network and the milliseconds they took; {@code recomputed} when a first
+   * computation gave a non-finite score that the second did not reproduce.
+   */
+  public record Scores(double synflow, double snip, double gradNorm, double millis,
+      boolean recomputed) {
+
+    /** synflow is a log and may be -Infinity (no positive path); anything else must be finite. */
+    boolean finite() {
+      return !Double.isNaN(synflow) && synflow != Double.POSITIVE_INFINITY
+          && Double.isFinite(snip) && Double.isFinite(gradNorm);
+    }
+
     public Map<String, Double> asMap() {
       Map<String, Double> m = new LinkedHashMap<>();
       m.put("synflow", synflow);
@@ -107,7 +122,15 @@ public final class ZeroCostProxies implements AutoCloseable {
     return batch.count();
   }
 
-  /** Scores {@code arch}; blocks while another training or proxy computation holds the lock. */
+  /**
+   * Scores {@code arch}; blocks while another training or proxy computation holds the lock.
+   *
+   * <p>The proxies are deterministic (fixed seed, fixed batch, one intra-op thread), so a
+   * non-finite score is computed once more: a value the second computation does not reproduce is
+   * logged and replaced ({@link Scores#recomputed()}); one it does reproduce is an error.
+   *
+   * @throws NonFiniteMetricsException when both computations give a non-finite score
+   */
   public Scores score(MbArch arch) {
     Objects.requireNonNull(arch, "arch");
     if (!spec.resolutionChoices().contains(arch.r())) {
@@ -116,23 +139,31 @@ public final class ZeroCostProxies implements AutoCloseable {
     }
     ReentrantLock lock = DjlRuntime.trainingLock();
     lock.lock();
-    long t0 = System.nanoTime();
     try {
-      Engine engine = DjlRuntime.engine();
-      double synflow = synflow(engine, arch);
-      double[] sg = snipAndGradNorm(engine, arch);
-      Scores scores = new Scores(synflow, sg[0], sg[1], (System.nanoTime() - t0) / 1e6);
-      // synflow is a log and may be -Infinity (no positive path); anything else must be finite
-      if (Double.isNaN(synflow) || synflow == Double.POSITIVE_INFINITY
-          || !Double.isFinite(sg[0]) || !Double.isFinite(sg[1])) {
-        throw new NonFiniteMetricsException("zero-cost proxies of " + spec.name() + " arch " + arch
-            + " are not finite (" + scores + "); nothing was written");
+      Scores first = compute(arch, false);
+      if (first.finite()) {
+        return first;
       }
-      return scores;
+      Scores second = compute(arch, true);
+      if (!second.finite()) {
+        throw new NonFiniteMetricsException("zero-cost proxies of " + spec.name() + " arch " + arch
+            + " are not finite, twice (" + first + ", " + second + "); nothing was written");
+      }
+      LOG.warn("zero-cost proxies of {} arch {}: a first computation gave {}, a second {}; the "
+          + "second is kept", spec.name(), arch, first, second);
+      return second;
     } finally {
       JniUtils.setGradMode(false);
       lock.unlock();
     }
+  }
+
+  private Scores compute(MbArch arch, boolean again) {
+    long t0 = System.nanoTime();
+    Engine engine = DjlRuntime.engine();
+    double synflow = synflow(engine, arch);
+    double[] sg = snipAndGradNorm(engine, arch);
+    return new Scores(synflow, sg[0], sg[1], (System.nanoTime() - t0) / 1e6, again);
   }
 
   private double synflow(Engine engine, MbArch arch) {
