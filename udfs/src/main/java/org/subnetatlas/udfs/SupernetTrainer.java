@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import org.subnetatlas.spaces.MbArch;
 import org.subnetatlas.spaces.MbConvSpec;
 import org.subnetatlas.udfs.net.BnStats;
+import org.subnetatlas.udfs.net.Scalars;
 import org.subnetatlas.udfs.net.ElasticMbNet;
 import org.subnetatlas.udfs.net.SupernetParams;
 
@@ -188,7 +189,7 @@ public final class SupernetTrainer {
             NDArray loss = Batches.softCrossEntropy(logits, targets);
             if (soft != null && cfg.kdRatio() > 0) {
               NDArray teacher = fm.create(soft, new Shape(to - from, spec.numClasses()));
-              loss = loss.add(Batches.softCrossEntropy(logits, teacher).mul((float) cfg.kdRatio()));
+              loss = loss.add(Scalars.mul(Batches.softCrossEntropy(logits, teacher), cfg.kdRatio()));
             }
             float value = loss.getFloat();
             if (!Float.isFinite(value)) {

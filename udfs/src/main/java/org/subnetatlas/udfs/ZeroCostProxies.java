@@ -12,8 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.subnetatlas.spaces.MbArch;
 import org.subnetatlas.spaces.MbConvSpec;
 import org.subnetatlas.udfs.net.BnStats;
@@ -37,25 +35,12 @@ import org.subnetatlas.udfs.net.SupernetParams;
  */
 public final class ZeroCostProxies implements AutoCloseable {
 
-  private static final Logger LOG = LoggerFactory.getLogger(ZeroCostProxies.class);
-
   /** Seed of the random supernet and of the batch: every run scores against the same network. */
   public static final long DEFAULT_SEED = 20261201L;
   public static final int DEFAULT_BATCH = 32;
 
-  /**
-   * The proxies of one sub-network and the milliseconds they took; {@code recomputed} when a first
-   * computation gave a non-finite score that the second did not reproduce.
-   */
-  public record Scores(double synflow, double snip, double gradNorm, double millis,
-      boolean recomputed) {
-
-    /** synflow is a log and may be -Infinity (no positive path); anything else must be finite. */
-    boolean finite() {
-      return !Double.isNaN(synflow) && synflow != Double.POSITIVE_INFINITY
-          && Double.isFinite(snip) && Double.isFinite(gradNorm);
-    }
-
+  /** The proxies of one sub-network and the milliseconds they took. */
+  public record Scores(double synflow, double snip, double gradNorm, double millis) {
     public Map<String, Double> asMap() {
       Map<String, Double> m = new LinkedHashMap<>();
       m.put("synflow", synflow);
@@ -125,11 +110,7 @@ public final class ZeroCostProxies implements AutoCloseable {
   /**
    * Scores {@code arch}; blocks while another training or proxy computation holds the lock.
    *
-   * <p>The proxies are deterministic (fixed seed, fixed batch, one intra-op thread), so a
-   * non-finite score is computed once more: a value the second computation does not reproduce is
-   * logged and replaced ({@link Scores#recomputed()}); one it does reproduce is an error.
-   *
-   * @throws NonFiniteMetricsException when both computations give a non-finite score
+   * @throws NonFiniteMetricsException when a score is not finite (nothing is returned)
    */
   public Scores score(MbArch arch) {
     Objects.requireNonNull(arch, "arch");
@@ -139,31 +120,21 @@ public final class ZeroCostProxies implements AutoCloseable {
     }
     ReentrantLock lock = DjlRuntime.trainingLock();
     lock.lock();
+    long t0 = System.nanoTime();
     try {
-      Scores first = compute(arch, false);
-      if (first.finite()) {
-        return first;
-      }
-      Scores second = compute(arch, true);
-      if (!second.finite()) {
+      Engine engine = DjlRuntime.engine();
+      double synflow = synflow(engine, arch);
+      double[] sg = snipAndGradNorm(engine, arch);
+      Scores scores = new Scores(synflow, sg[0], sg[1], (System.nanoTime() - t0) / 1e6);
+      if (!Double.isFinite(synflow) || !Double.isFinite(sg[0]) || !Double.isFinite(sg[1])) {
         throw new NonFiniteMetricsException("zero-cost proxies of " + spec.name() + " arch " + arch
-            + " are not finite, twice (" + first + ", " + second + "); nothing was written");
+            + " are not finite (" + scores + "); nothing was written");
       }
-      LOG.warn("zero-cost proxies of {} arch {}: a first computation gave {}, a second {}; the "
-          + "second is kept", spec.name(), arch, first, second);
-      return second;
+      return scores;
     } finally {
       JniUtils.setGradMode(false);
       lock.unlock();
     }
-  }
-
-  private Scores compute(MbArch arch, boolean again) {
-    long t0 = System.nanoTime();
-    Engine engine = DjlRuntime.engine();
-    double synflow = synflow(engine, arch);
-    double[] sg = snipAndGradNorm(engine, arch);
-    return new Scores(synflow, sg[0], sg[1], (System.nanoTime() - t0) / 1e6, again);
   }
 
   private double synflow(Engine engine, MbArch arch) {
@@ -181,8 +152,10 @@ public final class ZeroCostProxies implements AutoCloseable {
         }
         JniUtils.zeroGrad((PtNDArray) p);
       }
-      // synflow spans many orders of magnitude across sub-networks; its log is the usable feature
-      return total > 0 ? Math.log(total) : Double.NEGATIVE_INFINITY;
+      // synflow spans many orders of magnitude across sub-networks; its log is the usable feature.
+      // With |θ| weights and an all-ones input every path is positive, so a total that is not
+      // positive (or NaN) is a fault, reported as NaN rather than as the log of zero
+      return total > 0 ? Math.log(total) : Double.NaN;
     }
   }
 

@@ -6,12 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.subnetatlas.spaces.BuiltinSpecs;
 import org.subnetatlas.spaces.MbArch;
+import org.subnetatlas.spaces.MbConvSpace;
 import org.subnetatlas.spaces.MbConvSpec;
+import org.subnetatlas.spaces.Spaces;
 
 class ZeroCostProxiesTest {
 
@@ -51,13 +58,53 @@ class ZeroCostProxiesTest {
   @Test
   void synflowIsFiniteForTheArchitectureADemoRunRefused() {
     // a demo run's proxy pass gave this architecture an infinite synflow, which MLlib refused as a
-    // feature (this single-process run did not reproduce the infinity before the double-precision
-    // change; it pins the architecture as a regression case)
+    // feature (the cause was a freed constant read by the backward: see Scalars)
     MbArch arch = new MbArch(new int[] {7, 0, 0, 5, 7, 0, 7, 5, 5}, new int[] {3, 0, 0, 3, 6, 0, 3, 6, 6},
         new int[] {1, 2, 3}, 24);
     ZeroCostProxies.Scores s = proxies.score(arch);
     assertTrue(Double.isFinite(s.synflow()), "synflow " + s.synflow());
     assertTrue(Double.isFinite(s.snip()) && Double.isFinite(s.gradNorm()), s.toString());
+  }
+
+  @Test
+  void scoresAreUnchangedWhileTheHeapChurns() throws InterruptedException {
+    // constants that autograd saves must be owned by PyTorch: DJL's Number overloads alias a
+    // direct buffer the JVM frees at its next collection, which turned proxies into NaN or garbage
+    // in the demo's busy JVM and, here, whenever collections run between forward and backward
+    MbConvSpace space = (MbConvSpace) Spaces.get(SPEC.name());
+    SplittableRandom rnd = new SplittableRandom(7);
+    List<MbArch> archs = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      archs.add(space.sample(rnd));
+    }
+    List<ZeroCostProxies.Scores> quiet = archs.stream().map(proxies::score).toList();
+    AtomicBoolean stop = new AtomicBoolean();
+    Thread churn = new Thread(() -> {
+      while (!stop.get()) {
+        for (int i = 0; i < 16; i++) {
+          ByteBuffer.allocateDirect(1 << 16).put(0, (byte) 0x7f);
+        }
+        System.gc();
+        try {
+          Thread.sleep(2);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }, "heap-churn");
+    churn.setDaemon(true);
+    churn.start();
+    try {
+      for (int i = 0; i < archs.size(); i++) {
+        ZeroCostProxies.Scores busy = proxies.score(archs.get(i));
+        assertEquals(quiet.get(i).synflow(), busy.synflow(), 0.0, archs.get(i).toString());
+        assertEquals(quiet.get(i).snip(), busy.snip(), 0.0, archs.get(i).toString());
+        assertEquals(quiet.get(i).gradNorm(), busy.gradNorm(), 0.0, archs.get(i).toString());
+      }
+    } finally {
+      stop.set(true);
+      churn.join(10_000);
+    }
   }
 
   @Test

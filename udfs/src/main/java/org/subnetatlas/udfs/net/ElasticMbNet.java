@@ -197,6 +197,6 @@ public final class ElasticMbNet {
   }
 
   static NDArray hsigmoid(NDArray x) {
-    return Activation.relu6(x.add(3f)).div(6f);
+    return Scalars.div(Scalars.relu6(x.add(3f)), 6);
   }
 }

@@ -108,7 +108,7 @@ public final class StitchedVit {
     NDArray q = qkv.get(0);
     NDArray k = qkv.get(1);
     NDArray v = qkv.get(2);
-    NDArray attn = q.matMul(k.transpose(0, 1, 3, 2)).mul((float) (1 / Math.sqrt(dh))).softmax(-1);
+    NDArray attn = Scalars.mul(q.matMul(k.transpose(0, 1, 3, 2)), 1 / Math.sqrt(dh)).softmax(-1);
     NDArray o = attn.matMul(v).transpose(0, 2, 1, 3).reshape(n, t, dim);
     o = Linear.linear(o, p(pre + "proj.w", used), p(pre + "proj.b", used)).singletonOrThrow();
     NDArray r = x.add(o);
