@@ -7,19 +7,23 @@
 # rho = sqrt(var(true) / var(measured)); for jointly normal figures tau = (2/pi) asin(rho).
 # Prints that ceiling next to the best τ train-predictor recorded, and the held-out images
 # per sub-network that a ceiling of 0.9 or 0.95 would need at the same spread.
-# Usage: bench/predictor-ceiling.sh  (env WAREHOUSE, default target/bench/demo-warehouse; DATE)
+# Usage: bench/predictor-ceiling.sh  (env WAREHOUSE, default target/bench/demo-warehouse; DATE,
+# default today; SPACE, default mbv3-tiny)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 WAREHOUSE=${WAREHOUSE:-target/bench/demo-warehouse}
 DATE=${DATE:-$(date +%F)}
+SPACE=${SPACE:-mbv3-tiny}
 stats=$(./atlas sql --warehouse "$WAREHOUSE" --format csv \
   "SELECT count(*), var_samp(t), avg(t * (1 - t) / n), avg(n) FROM (
-     SELECT arch_id, avg(top1) AS t, min(n_images) AS n FROM atlas.measurements
-     WHERE build_date = DATE'$DATE' AND split = 'valid' AND top1 IS NOT NULL GROUP BY arch_id)" \
+     SELECT m.arch_id, avg(m.top1) AS t, min(m.n_images) AS n
+     FROM atlas.measurements m JOIN atlas.architectures a ON a.arch_id = m.arch_id
+     WHERE m.build_date = DATE'$DATE' AND m.split = 'valid' AND m.top1 IS NOT NULL
+       AND a.space = '$SPACE' GROUP BY m.arch_id)" \
   | tail -n +2)
 best=$(./atlas sql --warehouse "$WAREHOUSE" --format csv \
   "SELECT model, feature_set, n_train, n_test, round(kendall_tau, 3) FROM atlas.predictors
-   WHERE build_date = DATE'$DATE' AND target = 'top1' ORDER BY kendall_tau DESC" | tail -n +2)
+   WHERE build_date = DATE'$DATE' AND space = '$SPACE' AND target = 'top1' ORDER BY kendall_tau DESC" | tail -n +2)
 python3 - "$stats" "$best" <<'PY'
 import math, sys
 count, var_m, noise, n = (float(x) for x in sys.argv[1].split(","))
