@@ -7,14 +7,21 @@
 #   - how many stitched configurations lie on the accuracy/MACs Pareto front strictly between
 #     the smallest and the largest anchor's MACs
 # Usage: bench/stitch-sweep.sh [train-stitches options]   (wall time of the stage on stderr)
+# With WAREHOUSE (and DATE) set, nothing is trained: the figures are read from that warehouse's
+# stitch sweep, e.g. the one `./atlas demo` wrote.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-warehouse=$(mktemp -d "${TMPDIR:-/tmp}/atlas-stitch-sweep.XXXXXX")
-trap 'rm -rf "$warehouse"' EXIT
-date=2026-11-30
-start=$(date +%s)
-./atlas train-stitches --warehouse "$warehouse" --date "$date" "$@"
-echo "stitch-sweep: train-stitches took $(( $(date +%s) - start )) s wall (JVM start included)" >&2
+if [[ -n "${WAREHOUSE:-}" ]]; then
+  warehouse=$WAREHOUSE
+  date=${DATE:-$(date +%F)}
+else
+  warehouse=$(mktemp -d "${TMPDIR:-/tmp}/atlas-stitch-sweep.XXXXXX")
+  trap 'rm -rf "$warehouse"' EXIT
+  date=2026-11-30
+  start=$(date +%s)
+  ./atlas train-stitches --warehouse "$warehouse" --date "$date" "$@"
+  echo "stitch-sweep: train-stitches took $(( $(date +%s) - start )) s wall (JVM start included)" >&2
+fi
 
 rows="SELECT a.encoding, a.macs, a.params, m.top1, a.stitch_front_anchor = a.stitch_back_anchor AS is_anchor
   FROM atlas.measurements m JOIN atlas.architectures a USING (arch_id)
