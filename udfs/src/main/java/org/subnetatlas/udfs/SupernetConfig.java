@@ -39,10 +39,11 @@ public record SupernetConfig(
     boolean flip,
     boolean channelsLast,
     int intraOpThreads,
-    long seed) {
+    long seed) implements java.io.Serializable {
 
   /** One training phase. */
-  public record Phase(String name, int epochs, double learningRate) {
+  public record Phase(String name, int epochs, double learningRate)
+      implements java.io.Serializable {
     public static final List<String> NAMES = List.of("largest", "kernel", "depth", "expand");
 
     public Phase {
