@@ -21,28 +21,28 @@ for run in $(seq 1 "$runs"); do
 done
 python3 - "$out" "$runs" <<'PY'
 import collections, statistics, sys
-rows = collections.defaultdict(list)
-for line in open(sys.argv[1]):
-    run, arch, p50 = line.strip().split(",")
-    rows[arch].append(float(p50))
+rows = [line.strip().split(",") for line in open(sys.argv[1])]
 runs = int(sys.argv[2])
-cvs = [statistics.stdev(v) / statistics.mean(v) for v in rows.values() if len(v) == runs]
-print(f"sub-networks: {len(cvs)}, runs: {runs}")
-print(f"median CV of batch-1 p50: {100 * statistics.median(cvs):.2f}%  (goal <= 3%)")
-print(f"max CV: {100 * max(cvs):.2f}%")
+
+def median_cv(values):
+    by_arch = collections.defaultdict(list)
+    for arch, v in values:
+        by_arch[arch].append(v)
+    cvs = [statistics.stdev(v) / statistics.mean(v) for v in by_arch.values() if len(v) == runs]
+    return len(cvs), statistics.median(cvs), max(cvs)
+
+n, med, worst = median_cv((arch, float(p50)) for _, arch, p50 in rows)
+print(f"sub-networks: {n}, runs: {runs}")
+print(f"median CV of batch-1 p50: {100 * med:.2f}%  (goal <= 3%)")
+print(f"max CV: {100 * worst:.2f}%")
 # a whole process running faster or slower (host noise, placement) moves every sub-network alike;
 # dividing each run by its own median p50 removes that and leaves the per-sub-network noise
 by_run = collections.defaultdict(list)
-for line in open(sys.argv[1]):
-    run, arch, p50 = line.strip().split(",")
+for run, _, p50 in rows:
     by_run[run].append(float(p50))
 scale = {run: statistics.median(v) for run, v in by_run.items()}
 print("median batch-1 p50 per run: " + ", ".join(f"{scale[r]:.3f} ms" for r in sorted(scale)))
-norm = collections.defaultdict(list)
-for line in open(sys.argv[1]):
-    run, arch, p50 = line.strip().split(",")
-    norm[arch].append(float(p50) / scale[run])
-ncvs = [statistics.stdev(v) / statistics.mean(v) for v in norm.values() if len(v) == runs]
-print(f"median CV with each run divided by its median: {100 * statistics.median(ncvs):.2f}%")
+_, norm_med, _ = median_cv((arch, float(p50) / scale[run]) for run, arch, p50 in rows)
+print(f"median CV with each run divided by its median: {100 * norm_med:.2f}%")
 PY
 rm -f "$out"

@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
 import org.subnetatlas.spaces.MbArch;
 import org.subnetatlas.spaces.MbConvSpec;
 import org.subnetatlas.udfs.net.BnStats;
-import org.subnetatlas.udfs.net.Scalars;
 import org.subnetatlas.udfs.net.ElasticMbNet;
+import org.subnetatlas.udfs.net.Scalars;
 import org.subnetatlas.udfs.net.SupernetParams;
 
 /**

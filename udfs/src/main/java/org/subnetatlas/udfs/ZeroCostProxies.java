@@ -79,8 +79,8 @@ public final class ZeroCostProxies implements AutoCloseable {
       }
       return a;
     });
-    // synflow multiplies |θ| along every path, which can leave float32's range: the |θ| network
-    // runs in double precision
+    // the |θ| network runs in double precision: headroom for the path products of larger spaces
+    // (mbv3-tiny's totals, e^18 to e^32, fit either precision)
     SupernetParams absParams;
     try (SupernetParams single = SupernetParams.fromData(spec, base, abs)) {
       absParams = single.withType(ai.djl.ndarray.types.DataType.FLOAT64, base);
