@@ -26,7 +26,8 @@ import atlas_commands
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = {
-    "spark.atlas.sample.count": "14",
+    "spark.atlas.sample.count": "40",
+    "spark.atlas.predictor.held-out-percent": "30",
     "spark.atlas.sample.seed": "5",
     "spark.atlas.train.epochs": "1,1,0,1",
     "spark.atlas.train.max-images": "768",

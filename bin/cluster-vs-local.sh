@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # The nightly build for one date on the local standalone cluster (shaded jar, spark-submit,
 # executors in their own JVMs) and in local mode (./atlas, one JVM), with the same small settings;
-# then the row counts of every table for that date, side by side. Exit 0 when they are equal.
+# then the row counts of every table, side by side. Exit 0 when they are equal.
 #
 #   bin/local-cluster.sh start && bin/cluster-vs-local.sh [DATE] [WORKDIR]
 set -euo pipefail
 ATLAS_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DATE="${1:-2026-11-30}"
 WORK="$(mkdir -p "${2:-$ATLAS_HOME/target/cluster-vs-local}" && cd "${2:-$ATLAS_HOME/target/cluster-vs-local}" && pwd)"
-SMALL=(spark.atlas.sample.count=14 spark.atlas.sample.seed=5 spark.atlas.train.epochs=1,1,0,1
+SMALL=(spark.atlas.sample.count=40 spark.atlas.predictor.held-out-percent=30 spark.atlas.sample.seed=5 spark.atlas.train.epochs=1,1,0,1
   spark.atlas.train.max-images=768 spark.atlas.eval.images=300 spark.atlas.eval.recalibration-images=128)
 
 conf=(); props=()
@@ -26,12 +26,12 @@ ATLAS_MASTER='local[2]' ATLAS_DRIVER_MEMORY=4g ATLAS_JAVA_OPTS="${props[*]}" \
   "$ATLAS_HOME/atlas" nightly --warehouse "$WORK/wh-local" --date "$DATE" > "$WORK/local.log" 2>&1
 echo "local: done in $(( $(date +%s) - start )) s" >&2
 
-query="SELECT 'architectures' AS t, count(*) AS n FROM atlas.architectures
- UNION ALL SELECT 'samples', count(*) FROM atlas.samples WHERE build_date = DATE'$DATE'
- UNION ALL SELECT 'supernets', count(*) FROM atlas.supernets WHERE build_date = DATE'$DATE'
- UNION ALL SELECT 'measurements', count(*) FROM atlas.measurements WHERE build_date = DATE'$DATE'
- UNION ALL SELECT 'measurements_distinct_keys', count(DISTINCT arch_id, supernet_id, split) FROM atlas.measurements WHERE build_date = DATE'$DATE'
- UNION ALL SELECT 'runs_succeeded', count(*) FROM atlas.runs WHERE status = 'succeeded'"
+# every table of the catalog, plus the measurement key's distinct count (a duplicate shows there)
+tables="arch_features architectures devices ground_truth latency_lut measurements predictors
+  quality_metrics quarantine releases runs samples search_results standalone supernets"
+query="SELECT 'measurements_distinct_keys' AS t, count(DISTINCT arch_id, supernet_id, split) AS n
+  FROM atlas.measurements WHERE build_date = DATE'$DATE'"
+for t in $tables; do query+=" UNION ALL SELECT '$t', count(*) FROM atlas.$t"; done
 "$ATLAS_HOME/atlas" sql --warehouse "$WORK/wh-cluster" --format csv "$query" 2>/dev/null > "$WORK/cluster-counts.csv"
 "$ATLAS_HOME/atlas" sql --warehouse "$WORK/wh-local" --format csv "$query" 2>/dev/null > "$WORK/local-counts.csv"
 paste -d, "$WORK/cluster-counts.csv" "$WORK/local-counts.csv" | awk -F, '
