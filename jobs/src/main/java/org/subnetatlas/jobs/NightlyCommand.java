@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
  * DAG runs them. Stops at the first failing stage; every table stays at its last commit.
  */
 @Command(name = "nightly", mixinStandardHelpOptions = true,
-    description = "Run every stage (sample, train-supernet, train-stitches, evaluate) for one build date.")
+    description = "Run every stage for one build date: sample, train-supernet, train-stitches, "
+        + "evaluate, measure, validate, train-predictor, search, release.")
 public class NightlyCommand extends AtlasCommand {
 
   private static final Logger LOG = LoggerFactory.getLogger(NightlyCommand.class);

@@ -42,7 +42,10 @@ class S3WarehouseTest {
   private static final String BUCKET = "atlas-test";
   private static final String WAREHOUSE = "s3a://" + BUCKET + "/warehouse";
   private static final String DATE = "2026-11-30";
-  private static final int SAMPLES = 4;
+  /** Enough for train-predictor: with seed 5 and 30% held out, 32 training and 8 held-out records. */
+  private static final int SAMPLES = 40;
+  /** vit-tiny-family's configurations: 3 anchors and 32 stitched. */
+  private static final int STITCHED = 35;
 
   private static Path base;
   private static Path blobs;
@@ -107,7 +110,12 @@ class S3WarehouseTest {
         "-Dspark.atlas.metastore=" + base.resolve("metastore"),
         "-Dspark.master=local[2]",
         "-Dspark.atlas.sample.count=" + SAMPLES,
-        "-Dspark.atlas.sample.seed=7",
+        "-Dspark.atlas.sample.seed=5",
+        "-Dspark.atlas.predictor.held-out-percent=30",
+        "-Dspark.atlas.stitch.anchor-epochs=1",
+        "-Dspark.atlas.stitch.joint-epochs=1",
+        "-Dspark.atlas.stitch.max-images=256",
+        "-Dspark.atlas.stitch.eval-images=100",
         "-Dspark.atlas.train.epochs=1,0,0,0",
         "-Dspark.atlas.train.max-images=128",
         "-Dspark.atlas.train.batch-size=64",
@@ -127,7 +135,7 @@ class S3WarehouseTest {
   @Test
   @Order(1)
   void theNightlyBuildRunsOnS3AndNoSecretIsWrittenOrLogged() throws Exception {
-    AtlasProcess.Result nightly = atlas("nightly", endpoint, 900,
+    AtlasProcess.Result nightly = atlas("nightly", endpoint, 1800,
         "nightly", "--profile", "s3", "--warehouse", WAREHOUSE, "--date", DATE);
     assertEquals(0, nightly.exit(), nightly.err());
 
@@ -141,12 +149,13 @@ class S3WarehouseTest {
     Map<String, Long> rows = new LinkedHashMap<>();
     Tables.all().forEach(t -> rows.put(t.name(), 0L));
     sql.out().lines().skip(1).forEach(l -> rows.merge(l.substring(0, l.indexOf(',')), 1L, Long::sum));
-    assertEquals(SAMPLES, rows.get(Tables.Architectures.TABLE.name()), rows.toString());
+    assertEquals(SAMPLES + STITCHED, rows.get(Tables.Architectures.TABLE.name()), rows.toString());
     assertEquals(SAMPLES, rows.get(Tables.Samples.TABLE.name()), rows.toString());
-    assertEquals(SAMPLES, rows.get(Tables.Measurements.TABLE.name()), rows.toString());
-    assertEquals(1, rows.get(Tables.Supernets.TABLE.name()), rows.toString());
+    assertEquals(SAMPLES + STITCHED, rows.get(Tables.Measurements.TABLE.name()), rows.toString());
+    assertEquals(2, rows.get(Tables.Supernets.TABLE.name()), rows.toString());
+    assertEquals(1, rows.get(Tables.Releases.TABLE.name()), rows.toString());
     assertEquals(1, rows.get(Tables.Devices.TABLE.name()), rows.toString());
-    assertEquals(3, rows.get(Tables.Runs.TABLE.name()), rows.toString());
+    assertEquals(Stages.nightly().size(), rows.get(Tables.Runs.TABLE.name()), rows.toString());
     // the dump holds the settings the runs recorded: a secret among them would have been caught
     assertTrue(sql.out().contains(endpoint), "the runs' recorded settings are in the dump");
 
