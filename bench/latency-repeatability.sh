@@ -4,22 +4,27 @@
 # across the runs; prints the median CV. Goal (issue 3): median CV <= 3% for 50 sub-networks, 3 runs.
 # Usage: bench/latency-repeatability.sh [sub-networks, default 50] [runs, default 3]
 # Env: WAREHOUSE (reuse one with evaluated sub-networks), DATE (default 2026-11-30).
-# Run it on a quiet machine: any other load on the host shows up as variation.
+# Run it on a quiet machine: any other load on the host shows up as variation. Before each run it
+# also times a fixed loop (bench/cpu-drift.sh), so a run that was slow because the machine was slow
+# shows as such.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-50}
 runs=${2:-3}
 source bench/measure-setup.sh "$n"
 out=$(mktemp)
+probe=$(mktemp)
 for run in $(seq 1 "$runs"); do
   echo "bench: measurement run $run of $runs" >&2
+  # the machine's own speed just before this run (bench/cpu-drift.sh): same work, same code
+  bench/cpu-drift.sh 3 1 | sed -n 's/.*median of block medians \([0-9.]*\) ms.*/\1/p' >> "$probe"
   ./atlas measure --warehouse "$WAREHOUSE" --date "$DATE" --force --max-subnets "$n" >&2
   ./atlas sql --warehouse "$WAREHOUSE" --format csv \
     "SELECT arch_id, latency_p50_ms FROM atlas.measurements
      WHERE build_date = DATE'$DATE' AND latency_p50_ms IS NOT NULL ORDER BY arch_id LIMIT $n" \
     | tail -n +2 | sed "s/^/$run,/" >> "$out"
 done
-python3 - "$out" "$runs" <<'PY'
+python3 - "$out" "$runs" "$probe" <<'PY'
 import collections, statistics, sys
 rows = [line.strip().split(",") for line in open(sys.argv[1])]
 runs = int(sys.argv[2])
@@ -42,7 +47,10 @@ for run, _, p50 in rows:
     by_run[run].append(float(p50))
 scale = {run: statistics.median(v) for run, v in by_run.items()}
 print("median batch-1 p50 per run: " + ", ".join(f"{scale[r]:.3f} ms" for r in sorted(scale)))
+probe = [float(line) for line in open(sys.argv[3]) if line.strip()]
+print("machine speed probe before each run (bench/cpu-drift.sh, fixed loop): "
+      + ", ".join(f"{p:.3f} ms" for p in probe))
 _, norm_med, _ = median_cv((arch, float(p50) / scale[run]) for run, arch, p50 in rows)
 print(f"median CV with each run divided by its median: {100 * norm_med:.2f}%")
 PY
-rm -f "$out"
+rm -f "$out" "$probe"
