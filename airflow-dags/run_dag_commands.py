@@ -25,16 +25,13 @@ from pathlib import Path
 import atlas_commands
 
 ROOT = Path(__file__).resolve().parent.parent
-SMALL = {
-    "spark.atlas.sample.count": "40",
-    "spark.atlas.predictor.held-out-percent": "30",
-    "spark.atlas.sample.seed": "5",
-    "spark.atlas.train.epochs": "1,1,0,1",
-    "spark.atlas.train.max-images": "768",
-    "spark.atlas.eval.images": "300",
-    "spark.atlas.eval.recalibration-images": "128",
-    "spark.atlas.eval.partitions": "4",
-}
+
+
+def small_budget():
+    """The small budget shared with bin/cluster-vs-local.sh, plus 4 evaluation partitions."""
+    lines = (ROOT / "bin" / "small-budget.properties").read_text().splitlines()
+    pairs = (l.split("=", 1) for l in lines if l.strip() and not l.startswith("#"))
+    return dict(pairs, **{"spark.atlas.eval.partitions": "4"})
 
 
 def cli_commands(spark_submit, jar, env):
@@ -63,7 +60,7 @@ def main(argv=None):
     profile = (ROOT / "conf" / f"{a.env}.properties").read_text()
     extra = {"spark.atlas.warehouse": str(work / "warehouse")}
     if not a.full:
-        extra.update(SMALL)
+        extra.update(small_budget())
     (conf_dir / f"{a.env}.properties").write_text(
         profile + "\n# run_dag_commands.py\n" + "".join(f"{k}={v}\n" for k, v in extra.items()))
 

@@ -1,18 +1,19 @@
 #!/usr/bin/env bash
 # The nightly build for one date on the local standalone cluster (shaded jar, spark-submit,
-# executors in their own JVMs) and in local mode (./atlas, one JVM), with the same small settings;
-# then the row counts of every table, side by side. Exit 0 when they are equal.
+# executors in their own JVMs) and in local mode (./atlas, one JVM), with the same small settings
+# (bin/small-budget.properties); then the row counts of every table, side by side. Exit 0 when
+# they are equal.
 #
 #   bin/local-cluster.sh start && bin/cluster-vs-local.sh [DATE] [WORKDIR]
 set -euo pipefail
 ATLAS_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DATE="${1:-2026-11-30}"
 WORK="$(mkdir -p "${2:-$ATLAS_HOME/target/cluster-vs-local}" && cd "${2:-$ATLAS_HOME/target/cluster-vs-local}" && pwd)"
-SMALL=(spark.atlas.sample.count=40 spark.atlas.predictor.held-out-percent=30 spark.atlas.sample.seed=5 spark.atlas.train.epochs=1,1,0,1
-  spark.atlas.train.max-images=768 spark.atlas.eval.images=300 spark.atlas.eval.recalibration-images=128)
-
 conf=(); props=()
-for kv in "${SMALL[@]}"; do conf+=(--conf "$kv"); props+=("-D$kv"); done
+while IFS= read -r kv; do
+  [[ -z "$kv" || "$kv" == \#* ]] && continue
+  conf+=(--conf "$kv"); props+=("-D$kv")
+done < "$ATLAS_HOME/bin/small-budget.properties"
 
 echo "cluster: nightly $DATE -> $WORK/wh-cluster (log $WORK/cluster.log)" >&2
 start=$(date +%s)
@@ -27,8 +28,8 @@ ATLAS_MASTER='local[2]' ATLAS_DRIVER_MEMORY=4g ATLAS_JAVA_OPTS="${props[*]}" \
 echo "local: done in $(( $(date +%s) - start )) s" >&2
 
 # every table of the catalog, plus the measurement key's distinct count (a duplicate shows there)
-tables="arch_features architectures devices ground_truth latency_lut measurements predictors
-  quality_metrics quarantine releases runs samples search_results standalone supernets"
+tables=$("$ATLAS_HOME/atlas" sql --warehouse "$WORK/wh-local" --format csv "SHOW TABLES IN atlas" 2>/dev/null \
+  | tail -n +2 | cut -d, -f2)
 query="SELECT 'measurements_distinct_keys' AS t, count(DISTINCT arch_id, supernet_id, split) AS n
   FROM atlas.measurements WHERE build_date = DATE'$DATE'"
 for t in $tables; do query+=" UNION ALL SELECT '$t', count(*) FROM atlas.$t"; done
