@@ -25,8 +25,11 @@ public final class DjlRuntime {
     return TRAINING_LOCK;
   }
 
+  /** The PyTorch engine, with {@link NnpackSwitch} applied once libtorch is loaded. */
   public static Engine engine() {
-    return Engine.getEngine(ENGINE);
+    Engine engine = Engine.getEngine(ENGINE);
+    NnpackSwitch.apply();
+    return engine;
   }
 
   /**
@@ -83,6 +86,6 @@ public final class DjlRuntime {
     Device device = engine.defaultDevice();
     return "DJL " + Engine.getDjlVersion() + ", engine " + engine.getEngineName() + " "
         + engine.getVersion() + ", device " + device + ", intra-op threads "
-        + JniUtils.getNumThreads();
+        + JniUtils.getNumThreads() + ", NNPACK " + NnpackSwitch.apply();
   }
 }
