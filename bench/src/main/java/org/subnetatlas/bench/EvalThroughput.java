@@ -136,7 +136,7 @@ public final class EvalThroughput {
         java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
-  private static TrainedSupernet load(MbConvSpec spec, String path) {
+  static TrainedSupernet load(MbConvSpec spec, String path) {
     try (FileInputStream in = new FileInputStream(path)) {
       return TrainedSupernet.load(spec, in);
     } catch (IOException e) {

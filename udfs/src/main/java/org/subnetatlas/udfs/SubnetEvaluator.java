@@ -61,9 +61,21 @@ public final class SubnetEvaluator {
     return java.util.Arrays.copyOf(p, k);
   }
 
-  /** Evaluates {@code arch}; call from any thread. */
+  /** Evaluates {@code arch} on the first {@code evalImages} valid images; call from any thread. */
   public EvalResult evaluate(MbArch arch) {
+    return evaluate(arch, 0, nEval);
+  }
+
+  /**
+   * Evaluates {@code arch} on valid images {@code [first, first + images)}, with the same fixed
+   * recalibration subset (so disjoint ranges give independent estimates of the same network).
+   */
+  public EvalResult evaluate(MbArch arch, int first, int images) {
     Objects.requireNonNull(arch, "arch");
+    if (first < 0 || images < 1 || first + images > valid.count()) {
+      throw new IllegalArgumentException("valid images [" + first + ", " + (first + images)
+          + ") are not inside the split's " + valid.count());
+    }
     if (!supernet.spec().resolutionChoices().contains(arch.r())) {
       throw new IllegalArgumentException("resolution " + arch.r() + " is not one of "
           + supernet.spec().resolutionChoices());
@@ -91,8 +103,9 @@ public final class SubnetEvaluator {
       long top1 = 0;
       long top5 = 0;
       double loss = 0;
-      for (int from = 0; from < nEval; from += cfg.batchSize()) {
-        int to = Math.min(from + cfg.batchSize(), nEval);
+      int end = first + images;
+      for (int from = first; from < end; from += cfg.batchSize()) {
+        int to = Math.min(from + cfg.batchSize(), end);
         float[] logits;
         try (NDManager bm = m.newSubManager()) {
           NDArray x = Batches.images(bm, valid, arch.r(), null, from, to, null);
@@ -119,7 +132,7 @@ public final class SubnetEvaluator {
           top5 += rank < 5 ? 1 : 0;
         }
       }
-      return new EvalResult((double) top1 / nEval, (double) top5 / nEval, loss / nEval, nEval,
+      return new EvalResult((double) top1 / images, (double) top5 / images, loss / images, images,
           cfg.recalibrateBn());
     }
   }

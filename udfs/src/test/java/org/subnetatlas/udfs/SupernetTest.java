@@ -74,6 +74,23 @@ class SupernetTest {
   }
 
   @Test
+  void disjointImageRangesSplitTheFullEvaluation() {
+    MbArch arch = Archs.random(SPEC, new Random(5));
+    SubnetEvaluator evaluator = new SubnetEvaluator(supernet, data, EVAL);
+    EvalResult all = evaluator.evaluate(arch);
+    assertEquals(all, evaluator.evaluate(arch, 0, 400));
+    EvalResult first = evaluator.evaluate(arch, 0, 200);
+    EvalResult second = evaluator.evaluate(arch, 200, 200);
+    assertEquals(200, second.nImages());
+    assertEquals(all.top1(), (first.top1() + second.top1()) / 2, 1e-12);
+    assertEquals(all.loss(), (first.loss() + second.loss()) / 2, 1e-9);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> evaluator.evaluate(arch, data.valid().count() - 10, 20));
+    assertTrue(e.getMessage().contains("are not inside the split's " + data.valid().count()),
+        e.getMessage());
+  }
+
+  @Test
   void checkpointRoundTripGivesIdenticalEvaluation() throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     supernet.save(bytes);

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# How far can a top-1 predictor's held-out Kendall τ go, measured rather than modelled? Evaluates
+# the held-out sub-networks of a date again, with the same checkpoint and recalibration subset, on
+# B disjoint blocks of N valid images ([0, N) is what `evaluate` stored, [N, 2N) an independent
+# sample of the same size), then prints:
+#   - τ between two independent image blocks (test-retest agreement of the labels themselves);
+#   - the ceiling it implies for a perfect predictor scored against one block: for jointly normal
+#     figures ρ(true, block) = sqrt(ρ(block A, block B)), τ = (2/π) asin ρ;
+#   - the best recorded predictor (atlas_predict_top1) scored against block 0, block 1 and their
+#     mean, next to the τ train-predictor recorded;
+#   - the ceiling bench/predictor-ceiling.sh derives from binomial noise, for comparison (that one
+#     treats every sub-network's sampling error as independent; sub-networks sharing weights err on
+#     the same images, so the measured agreement can be higher).
+# Usage: bench/label-reliability.sh [images per block, default 1500] [blocks, default 2]
+# Env: WAREHOUSE (default target/bench/demo-warehouse), DATE (default today), SPACE (mbv3-tiny),
+#      THREADS (2), HELD_OUT_PERCENT (20, as train-predictor's --held-out-percent). Needs a date on which evaluate and train-predictor ran with the default
+#      recalibration subset (500 images).
+source "$(dirname "$0")/lib.sh"
+cd "$ATLAS_HOME"
+images=${1:-1500}
+blocks=${2:-2}
+WAREHOUSE=${WAREHOUSE:-target/bench/demo-warehouse}
+DATE=${DATE:-$(date +%F)}
+SPACE=${SPACE:-mbv3-tiny}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+held_out=${HELD_OUT_PERCENT:-20}
+ckpt=$(./atlas sql --warehouse "$WAREHOUSE" --format csv \
+  "SELECT checkpoint_uri FROM atlas.supernets WHERE build_date = DATE'$DATE' AND space = '$SPACE'" \
+  | tail -n +2 | head -1)
+[[ -n "$ckpt" ]] || { echo "label-reliability: no $SPACE supernet on $DATE in $WAREHOUSE" >&2; exit 2; }
+ckpt=${ckpt#file:}
+./atlas sql --warehouse "$WAREHOUSE" --format csv \
+  "SELECT m.arch_id, a.encoding, m.top1, atlas_predict_top1(a.space, a.encoding) AS predicted
+   FROM atlas.measurements m JOIN atlas.architectures a ON a.arch_id = m.arch_id
+   WHERE m.build_date = DATE'$DATE' AND m.split = 'valid' AND m.top1 IS NOT NULL
+     AND a.space = '$SPACE' AND conv(substr(m.arch_id, 1, 8), 16, 10) % 100 < $held_out
+   ORDER BY m.arch_id" | tail -n +2 > "$work/held-out.csv"
+python3 - "$work/held-out.csv" "$work/archs.txt" <<'PY'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1])))
+with open(sys.argv[2], "w") as f:
+    for arch_id, encoding, _, _ in rows:
+        f.write(f"{arch_id},{encoding}\n")
+print(f"label-reliability: {len(rows)} held-out sub-networks", file=sys.stderr)
+PY
+machine
+bench_java org.subnetatlas.bench.LabelReliability --data "$ATLAS_HOME/data/fashion-mnist" \
+  --checkpoint "$ckpt" --archs-file "$work/archs.txt" --out "$work/blocks.csv" \
+  --images "$images" --blocks "$blocks" --threads "${THREADS:-2}"
+recorded=$(./atlas sql --warehouse "$WAREHOUSE" --format csv \
+  "SELECT model, feature_set, round(kendall_tau, 3) FROM atlas.predictors
+   WHERE build_date = DATE'$DATE' AND space = '$SPACE' AND target = 'top1' AND is_best" | tail -n +2)
+python3 - "$work/held-out.csv" "$work/blocks.csv" "$images" "$recorded" <<'PY'
+import csv, math, statistics, sys
+from scipy.stats import kendalltau, pearsonr
+held = {r[0]: (float(r[2]), float(r[3])) for r in csv.reader(open(sys.argv[1]))}
+blocks = {r[0]: [float(x) for x in r[1:]] for r in csv.reader(open(sys.argv[2]))}
+n = int(sys.argv[3])
+ids = sorted(blocks)
+stored = [held[i][0] for i in ids]
+pred = [held[i][1] for i in ids]
+b = list(zip(*(blocks[i] for i in ids)))
+same = max(abs(s - x) for s, x in zip(stored, b[0]))
+print(f"held-out sub-networks: {len(ids)}; {len(b)} disjoint blocks of {n} valid images")
+print(f"largest difference between the stored top-1 and block 0: {same:.6f} (0 = same evaluation)")
+tau = lambda x, y: kendalltau(x, y)[0]
+def ceiling(r):
+    r = max(r, 0.0)
+    return 2 / math.pi * math.asin(math.sqrt(r))
+for i in range(len(b)):
+    for j in range(i + 1, len(b)):
+        r = pearsonr(b[i], b[j])[0]
+        print(f"block {i} vs block {j}: Kendall tau {tau(b[i], b[j]):.3f}, Pearson r {r:.3f}"
+              f" -> ceiling for a perfect predictor scored on one block: tau {ceiling(r):.3f}")
+var = statistics.mean(statistics.variance(x) for x in b)
+noise = statistics.mean(t * (1 - t) / n for x in b for t in x)
+print(f"binomial model (independent errors): ceiling tau {ceiling(1 - noise / var):.3f}")
+mean = [statistics.mean(x) for x in zip(*b)]
+for name, y in [("block 0 (the stored labels)", b[0]), ("block 1", b[1]),
+                (f"mean of {len(b)} blocks", mean)]:
+    print(f"best predictor vs {name}: Kendall tau {tau(pred, y):.3f}")
+print("recorded best top-1 predictor (model, features, tau): " + sys.argv[4].strip())
+PY
