@@ -198,16 +198,19 @@ public final class TrainPredictorJob extends StageCommand {
         List<Row> rows = records.orderBy(Measurements.ARCH_ID).collectAsList();
         List<Row> out = new ArrayList<>();
         String featuresSpace = space;
-        for (String target : List.of(Measurements.TOP1, LATENCY_TARGET)) {
-          List<Row> labelled = rows.stream().filter(r -> !r.isNullAt(r.fieldIndex(target))).toList();
-          if (labelled.isEmpty()) {
-            LOG.info("train-predictor: no {} in atlas.measurements for {} (run `atlas measure`); "
-                + "the {} model is skipped", target, buildDate, target);
-            continue;
-          }
-          for (FeatureSet set : FeatureSet.values()) {
-            out.addAll(trainAll(spark, config, mb, featuresSpace, buildDate, target, set, labelled,
-                proxies, proxySeed, proxyBatch, read, run));
+        try (PredictorModels.ScratchCheckpoints checkpoints = PredictorModels.ScratchCheckpoints.open(
+            spark, config.warehouse() + "/_spark-checkpoints/" + run.runId())) {
+          for (String target : List.of(Measurements.TOP1, LATENCY_TARGET)) {
+            List<Row> labelled = rows.stream().filter(r -> !r.isNullAt(r.fieldIndex(target))).toList();
+            if (labelled.isEmpty()) {
+              LOG.info("train-predictor: no {} in atlas.measurements for {} (run `atlas measure`); "
+                  + "the {} model is skipped", target, buildDate, target);
+              continue;
+            }
+            for (FeatureSet set : FeatureSet.values()) {
+              out.addAll(trainAll(spark, config, mb, featuresSpace, buildDate, target, set, labelled,
+                  proxies, proxySeed, proxyBatch, read, run));
+            }
           }
         }
         markBest(out);

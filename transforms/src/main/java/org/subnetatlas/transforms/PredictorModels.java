@@ -101,6 +101,51 @@ public final class PredictorModels {
     };
   }
 
+  /**
+   * A Spark checkpoint directory for the fits of one run. Each GBT iteration lengthens the lineage
+   * of MLlib's cached predictions by one step; past a few hundred iterations, serialising a task
+   * overflows the driver's stack (seen at 300 iterations: "Task serialization failed:
+   * java.lang.StackOverflowError"). MLlib cuts that lineage every {@code checkpointInterval} (10)
+   * iterations, but only when the context has a checkpoint directory. {@link #open} sets
+   * {@code dir} when the context has none, and {@link #close} unsets and deletes it again; a
+   * directory the application set itself is left alone.
+   */
+  public static final class ScratchCheckpoints implements AutoCloseable {
+    private final SparkSession spark;
+    private final org.apache.hadoop.fs.Path dir;
+
+    private ScratchCheckpoints(SparkSession spark, org.apache.hadoop.fs.Path dir) {
+      this.spark = spark;
+      this.dir = dir;
+    }
+
+    public static ScratchCheckpoints open(SparkSession spark, String dir) {
+      if (spark.sparkContext().getCheckpointDir().isDefined()) {
+        return new ScratchCheckpoints(spark, null);
+      }
+      spark.sparkContext().setCheckpointDir(dir);
+      return new ScratchCheckpoints(spark, new org.apache.hadoop.fs.Path(dir));
+    }
+
+    /** The directory this run owns, or null when the application had set its own. */
+    public org.apache.hadoop.fs.Path owned() {
+      return dir;
+    }
+
+    @Override
+    public void close() {
+      if (dir == null) {
+        return;
+      }
+      spark.sparkContext().setCheckpointDir(null);  // Option(null): none again
+      try {
+        dir.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(dir, true);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException("removing Spark checkpoints at " + dir, e);
+      }
+    }
+  }
+
   public static void save(PredictionModel<Vector, ?> model, String path) {
     try {
       ((MLWritable) model).write().overwrite().save(path);
