@@ -31,30 +31,31 @@ ckpt=$(./atlas sql --warehouse "$WAREHOUSE" --format csv \
 [[ -n "$ckpt" ]] || { echo "label-reliability: no $SPACE supernet on $DATE in $WAREHOUSE" >&2; exit 2; }
 ckpt=${ckpt#file:}
 ./atlas sql --warehouse "$WAREHOUSE" --format csv \
-  "SELECT m.arch_id, a.encoding, m.top1, atlas_predict_top1(a.space, a.encoding) AS predicted
-   FROM atlas.measurements m JOIN atlas.architectures a ON a.arch_id = m.arch_id
-   WHERE m.build_date = DATE'$DATE' AND m.split = 'valid' AND m.top1 IS NOT NULL
-     AND a.space = '$SPACE' AND conv(substr(m.arch_id, 1, 8), 16, 10) % 100 < $held_out
-   ORDER BY m.arch_id" | tail -n +2 > "$work/held-out.csv"
-python3 - "$work/held-out.csv" "$work/archs.txt" <<'PY'
+  "SELECT m.arch_id, a.encoding FROM atlas.measurements m JOIN atlas.architectures a ON a.arch_id = m.arch_id
+   WHERE m.build_date = DATE'$DATE' AND m.split = 'valid' AND m.top1 IS NOT NULL AND a.space = '$SPACE'
+   ORDER BY m.arch_id" | tail -n +2 | python3 -c '
 import csv, sys
-rows = list(csv.reader(open(sys.argv[1])))
-with open(sys.argv[2], "w") as f:
-    for arch_id, encoding, _, _ in rows:
-        f.write(f"{arch_id},{encoding}\n")
-print(f"label-reliability: {len(rows)} held-out sub-networks", file=sys.stderr)
-PY
+for arch_id, encoding in csv.reader(sys.stdin):
+    print(f"{arch_id},{encoding}")' > "$work/archs.txt"
 machine
+# LabelReliability keeps the held-out ones (PredictorModels.isHeldOut, the split train-predictor uses)
 bench_java org.subnetatlas.bench.LabelReliability --data "$ATLAS_HOME/data/fashion-mnist" \
   --checkpoint "$ckpt" --archs-file "$work/archs.txt" --out "$work/blocks.csv" \
-  --images "$images" --blocks "$blocks" --threads "${THREADS:-2}"
+  --images "$images" --blocks "$blocks" --threads "${THREADS:-2}" --held-out-percent "$held_out"
+# stored top-1 and the SQL function's prediction, for the evaluated sub-networks only
+ids=$(cut -d, -f1 "$work/blocks.csv" | sed "s/.*/'&'/" | paste -sd,)
+./atlas sql --warehouse "$WAREHOUSE" --format csv \
+  "SELECT m.arch_id, m.top1, atlas_predict_top1(a.space, a.encoding) AS predicted
+   FROM atlas.measurements m JOIN atlas.architectures a ON a.arch_id = m.arch_id
+   WHERE m.build_date = DATE'$DATE' AND m.split = 'valid' AND m.top1 IS NOT NULL AND m.arch_id IN ($ids)" \
+  | tail -n +2 > "$work/held-out.csv"
 recorded=$(./atlas sql --warehouse "$WAREHOUSE" --format csv \
   "SELECT model, feature_set, round(kendall_tau, 3) FROM atlas.predictors
    WHERE build_date = DATE'$DATE' AND space = '$SPACE' AND target = 'top1' AND is_best" | tail -n +2)
 python3 - "$work/held-out.csv" "$work/blocks.csv" "$images" "$recorded" <<'PY'
 import csv, math, statistics, sys
 from scipy.stats import kendalltau, pearsonr
-held = {r[0]: (float(r[2]), float(r[3])) for r in csv.reader(open(sys.argv[1]))}
+held = {r[0]: (float(r[1]), float(r[2])) for r in csv.reader(open(sys.argv[1]))}
 blocks = {r[0]: [float(x) for x in r[1:]] for r in csv.reader(open(sys.argv[2]))}
 n = int(sys.argv[3])
 ids = sorted(blocks)

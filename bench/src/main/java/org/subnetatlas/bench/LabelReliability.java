@@ -13,13 +13,16 @@ import org.subnetatlas.spaces.BuiltinSpecs;
 import org.subnetatlas.spaces.MbArch;
 import org.subnetatlas.spaces.MbConvSpace;
 import org.subnetatlas.spaces.MbConvSpec;
+import org.subnetatlas.transforms.PredictorModels;
 import org.subnetatlas.udfs.EvalConfig;
+import org.subnetatlas.udfs.EvalResult;
 import org.subnetatlas.udfs.FashionData;
 import org.subnetatlas.udfs.SubnetEvaluator;
 import org.subnetatlas.udfs.TrainedSupernet;
 
 /**
- * How noisy is a top-1 label? Evaluates each architecture with the evaluator the Spark stage runs
+ * How noisy is a top-1 label? Evaluates each held-out architecture (train-predictor's split at
+ * {@code --held-out-percent}, default 20) with the evaluator the Spark stage runs
  * (same checkpoint, same fixed recalibration subset) on {@code --blocks} disjoint ranges of
  * {@code --images} valid images each: [0, n), [n, 2n), ... Range 0 is what {@code evaluate}
  * stores. Writes {@code arch_id,top1_0,top1_1,...} to {@code --out}; {@code
@@ -32,7 +35,7 @@ public final class LabelReliability {
   public static void main(String[] argv) {
     Args.main(() -> run(new Args("label-reliability", argv,
         Set.of("data", "archs-file", "checkpoint", "out", "threads", "recal", "images", "blocks",
-            "batch"))));
+            "batch", "held-out-percent"))));
   }
 
   private static void run(Args a) {
@@ -40,6 +43,7 @@ public final class LabelReliability {
     MbConvSpace space = new MbConvSpace(spec);
     int images = a.getInt("images", 1500, 1);
     int blocks = a.getInt("blocks", 2, 2);
+    int heldOut = a.getInt("held-out-percent", 20, 1);
     String file = a.get("archs-file", null);
     String checkpoint = a.get("checkpoint", null);
     String out = a.get("out", null);
@@ -50,9 +54,13 @@ public final class LabelReliability {
     List<MbArch> archs = new ArrayList<>();
     try {
       for (String line : Files.readAllLines(Path.of(file))) {
-        if (!line.isBlank()) {  // arch_id,encoding
-          int comma = line.indexOf(',');
-          ids.add(line.substring(0, comma));
+        if (line.isBlank()) {
+          continue;
+        }
+        int comma = line.indexOf(',');  // arch_id,encoding
+        String id = line.substring(0, comma);
+        if (PredictorModels.isHeldOut(id, heldOut)) {  // the split train-predictor scores on
+          ids.add(id);
           archs.add(space.parse(line.substring(comma + 1)));
         }
       }
@@ -79,13 +87,8 @@ public final class LabelReliability {
       try {
         List<Future<double[]>> futures = new ArrayList<>();
         for (MbArch arch : archs) {
-          futures.add(pool.submit(() -> {
-            double[] t = new double[blocks];
-            for (int b = 0; b < blocks; b++) {
-              t[b] = evaluator.evaluate(arch, b * images, images).top1();
-            }
-            return t;
-          }));
+          futures.add(pool.submit(() -> java.util.Arrays.stream(
+              evaluator.evaluate(arch, 0, images, blocks)).mapToDouble(EvalResult::top1).toArray()));
         }
         for (int i = 0; i < archs.size(); i++) {
           top1[i] = futures.get(i).get();

@@ -2,8 +2,11 @@ package org.subnetatlas.transforms;
 
 import static org.apache.spark.sql.functions.col;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.PredictionModel;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vector;
@@ -112,9 +115,9 @@ public final class PredictorModels {
    */
   public static final class ScratchCheckpoints implements AutoCloseable {
     private final SparkSession spark;
-    private final org.apache.hadoop.fs.Path dir;
+    private final Path dir;
 
-    private ScratchCheckpoints(SparkSession spark, org.apache.hadoop.fs.Path dir) {
+    private ScratchCheckpoints(SparkSession spark, Path dir) {
       this.spark = spark;
       this.dir = dir;
     }
@@ -124,11 +127,11 @@ public final class PredictorModels {
         return new ScratchCheckpoints(spark, null);
       }
       spark.sparkContext().setCheckpointDir(dir);
-      return new ScratchCheckpoints(spark, new org.apache.hadoop.fs.Path(dir));
+      return new ScratchCheckpoints(spark, new Path(dir));
     }
 
     /** The directory this run owns, or null when the application had set its own. */
-    public org.apache.hadoop.fs.Path owned() {
+    public Path owned() {
       return dir;
     }
 
@@ -140,8 +143,8 @@ public final class PredictorModels {
       spark.sparkContext().setCheckpointDir(null);  // Option(null): none again
       try {
         dir.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(dir, true);
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException("removing Spark checkpoints at " + dir, e);
+      } catch (IOException e) {
+        throw new UncheckedIOException("removing Spark checkpoints at " + dir, e);
       }
     }
   }
@@ -149,8 +152,8 @@ public final class PredictorModels {
   public static void save(PredictionModel<Vector, ?> model, String path) {
     try {
       ((MLWritable) model).write().overwrite().save(path);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("saving predictor to " + path, e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("saving predictor to " + path, e);
     }
   }
 

@@ -71,9 +71,18 @@ public final class SubnetEvaluator {
    * recalibration subset (so disjoint ranges give independent estimates of the same network).
    */
   public EvalResult evaluate(MbArch arch, int first, int images) {
+    return evaluate(arch, first, images, 1)[0];
+  }
+
+  /**
+   * Evaluates {@code arch} on {@code blocks} consecutive ranges of {@code images} valid images from
+   * {@code first}: one result per range, all after one BN recalibration.
+   */
+  public EvalResult[] evaluate(MbArch arch, int first, int images, int blocks) {
     Objects.requireNonNull(arch, "arch");
-    if (first < 0 || images < 1 || first + images > valid.count()) {
-      throw new IllegalArgumentException("valid images [" + first + ", " + (first + images)
+    long end = first + (long) images * blocks;
+    if (first < 0 || images < 1 || blocks < 1 || end > valid.count()) {
+      throw new IllegalArgumentException("valid images [" + first + ", " + end
           + ") are not inside the split's " + valid.count());
     }
     if (!supernet.spec().resolutionChoices().contains(arch.r())) {
@@ -82,7 +91,6 @@ public final class SubnetEvaluator {
     }
     // PyTorch grad mode is per thread and on in new threads
     JniUtils.setGradMode(false);
-    int classes = supernet.spec().numClasses();
     try (NDManager m = supernet.manager().newSubManager()) {
       BnStats stats;
       if (cfg.recalibrateBn()) {
@@ -100,40 +108,24 @@ public final class SubnetEvaluator {
       } else {
         stats = BnStats.shared(net.params(), false, 0.9f);
       }
-      long top1 = 0;
-      long top5 = 0;
-      double loss = 0;
-      int end = first + images;
-      for (int from = first; from < end; from += cfg.batchSize()) {
-        int to = Math.min(from + cfg.batchSize(), end);
-        float[] logits;
-        try (NDManager bm = m.newSubManager()) {
-          NDArray x = Batches.images(bm, valid, arch.r(), null, from, to, null);
-          logits = net.forward(bm, arch, x, stats).toFloatArray();
-        }
-        for (int i = 0; i < to - from; i++) {
-          int label = valid.label(from + i);
-          float target = logits[i * classes + label];
-          int rank = 0;
-          double max = Double.NEGATIVE_INFINITY;
-          for (int c = 0; c < classes; c++) {
-            float v = logits[i * classes + c];
-            if (v > target || (v == target && c < label)) {
-              rank++;
-            }
-            max = Math.max(max, v);
-          }
-          double sumExp = 0;
-          for (int c = 0; c < classes; c++) {
-            sumExp += Math.exp(logits[i * classes + c] - max);
-          }
-          loss += Math.log(sumExp) + max - target;
-          top1 += rank == 0 ? 1 : 0;
-          top5 += rank < 5 ? 1 : 0;
-        }
+      EvalResult[] results = new EvalResult[blocks];
+      for (int b = 0; b < blocks; b++) {
+        results[b] = score(m, arch, stats, first + b * images, images);
       }
-      return new EvalResult((double) top1 / images, (double) top5 / images, loss / images, images,
-          cfg.recalibrateBn());
+      return results;
     }
+  }
+
+  private EvalResult score(NDManager m, MbArch arch, BnStats stats, int first, int images) {
+    LogitScores scores = new LogitScores(supernet.spec().numClasses());
+    int end = first + images;
+    for (int from = first; from < end; from += cfg.batchSize()) {
+      int to = Math.min(from + cfg.batchSize(), end);
+      try (NDManager bm = m.newSubManager()) {
+        NDArray x = Batches.images(bm, valid, arch.r(), null, from, to, null);
+        scores.add(net.forward(bm, arch, x, stats).toFloatArray(), valid, from);
+      }
+    }
+    return scores.result(cfg.recalibrateBn());
   }
 }

@@ -87,41 +87,17 @@ public final class TrainedStitches implements AutoCloseable {
     space().check(arch);
     JniUtils.setGradMode(false);
     int n = Math.min(images, split.count());
-    int classes = space().spec().numClasses();
-    long top1 = 0;
-    long top5 = 0;
-    double loss = 0;
+    LogitScores scores = new LogitScores(space().spec().numClasses());
     try (NDManager m = params.manager().newSubManager()) {
       for (int from = 0; from < n; from += batchSize) {
         int to = Math.min(from + batchSize, n);
-        float[] logits;
         try (NDManager bm = m.newSubManager()) {
           NDArray x = Batches.images(bm, split, space().spec().imageSize(), null, from, to, null);
-          logits = net.forward(bm, arch, x, null).toFloatArray();
-        }
-        for (int i = 0; i < to - from; i++) {
-          int label = split.label(from + i);
-          float target = logits[i * classes + label];
-          int rank = 0;
-          double max = Double.NEGATIVE_INFINITY;
-          for (int c = 0; c < classes; c++) {
-            float v = logits[i * classes + c];
-            if (v > target || (v == target && c < label)) {
-              rank++;
-            }
-            max = Math.max(max, v);
-          }
-          double sumExp = 0;
-          for (int c = 0; c < classes; c++) {
-            sumExp += Math.exp(logits[i * classes + c] - max);
-          }
-          loss += Math.log(sumExp) + max - target;
-          top1 += rank == 0 ? 1 : 0;
-          top5 += rank < 5 ? 1 : 0;
+          scores.add(net.forward(bm, arch, x, null).toFloatArray(), split, from);
         }
       }
     }
-    return new EvalResult((double) top1 / n, (double) top5 / n, loss / n, n, false);
+    return scores.result(false);
   }
 
   /** Writes magic, space name/version/geometry, history, then every array with its shape. */
