@@ -25,7 +25,9 @@ import org.subnetatlas.udfs.TrainedSupernet;
  * {@code --held-out-percent}, default 20) with the evaluator the Spark stage runs
  * (same checkpoint, same fixed recalibration subset) on {@code --blocks} disjoint ranges of
  * {@code --images} valid images each: [0, n), [n, 2n), ... Range 0 is what {@code evaluate}
- * stores. Writes {@code arch_id,top1_0,top1_1,...} to {@code --out}; {@code
+ * stores. With {@code --recal-seeds s1,s2,...} each block is scored once per recalibration subset
+ * (drawn with that seed; the stages' fixed seed is the default), seed-major. Writes {@code
+ * arch_id,top1_0,top1_1,...} to {@code --out}; {@code
  * bench/label-reliability.sh} turns that into the agreement between independent image samples.
  */
 public final class LabelReliability {
@@ -35,14 +37,22 @@ public final class LabelReliability {
   public static void main(String[] argv) {
     Args.main(() -> run(new Args("label-reliability", argv,
         Set.of("data", "archs-file", "checkpoint", "out", "threads", "recal", "images", "blocks",
-            "batch", "held-out-percent"))));
+            "batch", "held-out-percent", "recal-seeds"))));
   }
 
   private static void run(Args a) {
     MbConvSpec spec = BuiltinSpecs.MBV3_TINY;
     MbConvSpace space = new MbConvSpace(spec);
     int images = a.getInt("images", 1500, 1);
-    int blocks = a.getInt("blocks", 2, 2);
+    long[] seeds;
+    try {
+      seeds = java.util.Arrays.stream(a.get("recal-seeds",
+          Long.toString(SubnetEvaluator.RECALIBRATION_SEED)).split(",")).map(String::trim)
+          .mapToLong(Long::parseLong).toArray();
+    } catch (NumberFormatException e) {
+      throw a.usage("--recal-seeds wants comma-separated integers: " + e.getMessage());
+    }
+    int blocks = a.getInt("blocks", 2, seeds.length > 1 ? 1 : 2);
     int heldOut = a.getInt("held-out-percent", 20, 1);
     String file = a.get("archs-file", null);
     String checkpoint = a.get("checkpoint", null);
@@ -79,16 +89,20 @@ public final class LabelReliability {
     }
     EvalConfig cfg = new EvalConfig(a.getInt("recal", 500, 1), images, a.getInt("batch", 500, 1),
         true);
-    double[][] top1 = new double[archs.size()][blocks];
+    double[][] top1 = new double[archs.size()][seeds.length * blocks];
     long start = System.nanoTime();
     try (TrainedSupernet supernet = EvalThroughput.load(spec, checkpoint)) {
-      SubnetEvaluator evaluator = new SubnetEvaluator(supernet, data, cfg);
+      List<SubnetEvaluator> evaluators = new ArrayList<>();
+      for (long seed : seeds) {
+        evaluators.add(new SubnetEvaluator(supernet, data, cfg, seed));
+      }
       ExecutorService pool = EvalThroughput.evaluationPool(a.getInt("threads", 2, 1));
       try {
         List<Future<double[]>> futures = new ArrayList<>();
         for (MbArch arch : archs) {
-          futures.add(pool.submit(() -> java.util.Arrays.stream(
-              evaluator.evaluate(arch, 0, images, blocks)).mapToDouble(EvalResult::top1).toArray()));
+          futures.add(pool.submit(() -> evaluators.stream()
+              .flatMap(ev -> java.util.Arrays.stream(ev.evaluate(arch, 0, images, blocks)))
+              .mapToDouble(EvalResult::top1).toArray()));
         }
         for (int i = 0; i < archs.size(); i++) {
           top1[i] = futures.get(i).get();

@@ -24,6 +24,7 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.subnetatlas.schemas.PredictorTables.ArchFeatures;
@@ -36,9 +37,11 @@ import org.subnetatlas.spaces.MbConvSpace;
 import org.subnetatlas.spaces.Spaces;
 import org.subnetatlas.transforms.DeltaWrites;
 import org.subnetatlas.transforms.DeltaWrites.OnMatch;
+import org.subnetatlas.transforms.MlpRegressionModel;
 import org.subnetatlas.transforms.PredictUdf;
 import org.subnetatlas.transforms.PredictorModels;
 import org.subnetatlas.udfs.ArchFeatures.FeatureSet;
+import org.subnetatlas.udfs.MlpMember;
 import org.subnetatlas.udfs.ZeroCostProxies;
 import org.subnetatlas.udfs.spark.ProxyScoring;
 import org.subnetatlas.udfs.spark.SubnetEvaluation;
@@ -48,8 +51,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code atlas train-predictor}: zero-cost proxies for the date's measured sub-networks (into
- * {@code atlas.arch_features}, only those missing), then MLlib regressors (gradient-boosted trees,
- * random forest, linear) for top-1, and for {@code latency_p50_ms} when the date has latency, on
+ * {@code atlas.arch_features}, only those missing), then regressors (MLlib gradient-boosted trees,
+ * random forest, linear; an ensemble of MLPs trained with DJL, {@link MlpRegressionModel}) for top-1, and for {@code latency_p50_ms} when the date has latency, on
  * two feature sets (encoding; encoding + proxies). Each is scored on the fixed held-out split and
  * MERGEd into {@code atlas.predictors} with its model folder and the Delta versions it read.
  *
@@ -69,10 +72,17 @@ public final class TrainPredictorJob extends StageCommand {
   static final String MAX_DEPTH = P + "max-depth";
   static final String FOREST_TREES = P + "forest-trees";
   static final String SEED = P + "seed";
+  static final String MLP_MEMBERS = P + "mlp-members";
+  static final String MLP_HIDDEN = P + "mlp-hidden";
+  static final String MLP_LAYERS = P + "mlp-layers";
+  static final String MLP_EPOCHS = P + "mlp-epochs";
+  static final String MLP_LEARNING_RATE = P + "mlp-learning-rate";
+  static final String MLP_WEIGHT_DECAY = P + "mlp-weight-decay";
   static final String PROXY_SEED = P + "proxy-seed";
   static final String PROXY_BATCH = P + "proxy-batch";
   static final String PROXY_PARTITIONS = P + "proxy-partitions";
   static final String LATENCY_TARGET = Measurements.LATENCY_P50_MS;
+  static final String DEFAULT_MODELS = "gbt,random_forest,linear,mlp";
 
   @Option(names = "--space", description = "Search space. Default: mbv3-tiny.")
   String space;
@@ -80,7 +90,7 @@ public final class TrainPredictorJob extends StageCommand {
   @Option(names = "--max-train-records", description = "Cap on training records (held-out rows are never used). Default: 1000.")
   Integer maxRecords;
 
-  @Option(names = "--models", description = "Comma-separated: gbt, random_forest, linear. Default: all three.")
+  @Option(names = "--models", description = "Comma-separated: gbt, random_forest, linear, mlp. Default: all four.")
   String models;
 
   @Option(names = "--held-out-percent", description = "Share of sub-networks held out (by arch_id hash). Default: 20.")
@@ -102,7 +112,7 @@ public final class TrainPredictorJob extends StageCommand {
 
   static List<PredictorModels.Kind> kinds(AtlasConfig config) {
     List<PredictorModels.Kind> out = new ArrayList<>();
-    for (String k : config.get(MODELS, "gbt,random_forest,linear").split(",")) {
+    for (String k : config.get(MODELS, DEFAULT_MODELS).split(",")) {
       try {
         out.add(PredictorModels.Kind.byLabel(k.trim()));
       } catch (IllegalArgumentException e) {
@@ -113,9 +123,17 @@ public final class TrainPredictorJob extends StageCommand {
   }
 
   static PredictorModels.Settings settings(AtlasConfig config) {
+    long seed = config.getLong(SEED, 20261201L, Long.MIN_VALUE, Long.MAX_VALUE);
+    MlpRegressionModel.Settings d = PredictorModels.Settings.defaultMlp(seed);
+    MlpMember.Settings m = d.member();
+    MlpRegressionModel.Settings mlp = new MlpRegressionModel.Settings(
+        config.getInt(MLP_MEMBERS, d.members(), 1, 1_000),
+        new MlpMember.Settings(config.getInt(MLP_HIDDEN, m.hidden(), 1, 65_536),
+            config.getInt(MLP_LAYERS, m.layers(), 1, 16), config.getInt(MLP_EPOCHS, m.epochs(), 1, 100_000),
+            m.batch(), config.getDouble(MLP_LEARNING_RATE, m.learningRate(), 1e-7, 1),
+            config.getDouble(MLP_WEIGHT_DECAY, m.weightDecay(), 0, 1)), seed);
     return new PredictorModels.Settings(config.getInt(GBT_ITERATIONS, 100, 1, 10_000),
-        config.getInt(MAX_DEPTH, 5, 1, 30), config.getInt(FOREST_TREES, 100, 1, 10_000),
-        config.getLong(SEED, 20261201L, Long.MIN_VALUE, Long.MAX_VALUE));
+        config.getInt(MAX_DEPTH, 5, 1, 30), config.getInt(FOREST_TREES, 100, 1, 10_000), seed, mlp);
   }
 
   /** The newest Delta version of each table, read before the tables are. */
@@ -213,6 +231,7 @@ public final class TrainPredictorJob extends StageCommand {
             }
           }
         }
+        out.addAll(notRetrained(spark, buildDate, space, out));
         markBest(out);
         Map<String, Long> merged = DeltaWrites.merge(spark, Predictors.TABLE,
             spark.createDataFrame(out, Predictors.TABLE.schema()), OnMatch.UPDATE);
@@ -276,6 +295,13 @@ public final class TrainPredictorJob extends StageCommand {
           train.add(row);
         }
       }
+      if ((train.size() < 10 || test.size() < 5) && target.equals(LATENCY_TARGET)) {
+        // a partial measure run (--max-subnets) is a normal state; top-1 is what the stage is for
+        LOG.warn("train-predictor: {} predictor on {} skipped: {} training and {} held-out "
+            + "sub-networks with latency for {}; it needs at least 10 and 5 (run `atlas measure`)",
+            target, set.label(), train.size(), test.size(), buildDate);
+        return List.of();
+      }
       if (train.size() < 10 || test.size() < 5) {
         throw new BadInputException(target + ": " + train.size() + " training and " + test.size()
             + " held-out sub-networks for " + buildDate + "; need at least 10 and 5");
@@ -288,7 +314,8 @@ public final class TrainPredictorJob extends StageCommand {
       try {
         for (PredictorModels.Kind kind : kinds(config)) {
           long t0 = System.nanoTime();
-          PredictionModel<Vector, ?> model = PredictorModels.fit(kind, trainDf, settings(config));
+          PredictionModel<Vector, ?> model = PredictorModels.fit(kind, trainDf, settings(config),
+              org.subnetatlas.udfs.ArchFeatures.levels(mb.spec(), set));
           PredictorModels.Score s = PredictorModels.score(model, testDf);
           String path = config.warehouse() + "/predictors/" + space + "/" + target + "/" + buildDate
               + "/" + set.label().replace('+', '_') + "/" + kind.label();
@@ -311,6 +338,51 @@ public final class TrainPredictorJob extends StageCommand {
       return out;
     }
 
+    /**
+     * The date's stored rows of {@code space} that this run did not retrain (a run with fewer
+     * models or feature sets), with is_best cleared: {@link #markBest} then picks the best over
+     * everything the date holds, and the one MERGE leaves exactly one best per target.
+     */
+    private static List<Row> notRetrained(SparkSession spark, LocalDate buildDate, String space,
+        List<Row> retrained) {
+      StructType schema = Predictors.TABLE.schema();
+      java.util.Set<List<Object>> keys = new java.util.HashSet<>();
+      for (Row r : retrained) {
+        keys.add(predictorKey(r));
+      }
+      List<Row> kept = new ArrayList<>();
+      if (!spark.catalog().tableExists(Predictors.TABLE.qualifiedName())) {
+        return kept;
+      }
+      int isBest = schema.fieldIndex(Predictors.IS_BEST);
+      for (Row r : spark.table(Predictors.TABLE.qualifiedName())
+          .where(col(Predictors.BUILD_DATE).equalTo(lit(Date.valueOf(buildDate)))
+              .and(col(Predictors.SPACE).equalTo(space)))
+          .select(Arrays.stream(schema.fieldNames()).map(org.apache.spark.sql.functions::col)
+              .toArray(org.apache.spark.sql.Column[]::new))
+          .collectAsList()) {
+        if (!keys.contains(predictorKey(r))) {
+          kept.add(withValue(r, isBest, false));
+        }
+      }
+      return kept;
+    }
+
+    private static List<Object> predictorKey(Row r) {
+      StructType schema = Predictors.TABLE.schema();
+      return List.of(r.get(schema.fieldIndex(Predictors.TARGET)), r.get(schema.fieldIndex(Predictors.MODEL)),
+          r.get(schema.fieldIndex(Predictors.FEATURE_SET)));
+    }
+
+    private static Row withValue(Row r, int field, Object value) {
+      Object[] v = new Object[r.size()];
+      for (int j = 0; j < v.length; j++) {
+        v[j] = r.get(j);
+      }
+      v[field] = value;
+      return RowFactory.create(v);
+    }
+
     /** Sets is_best on the highest held-out Kendall tau per target. */
     private static void markBest(List<Row> rows) {
       Map<String, Row> best = new HashMap<>();
@@ -324,12 +396,7 @@ public final class TrainPredictorJob extends StageCommand {
       for (int i = 0; i < rows.size(); i++) {
         Row r = rows.get(i);
         if (best.get(r.getString(target)) == r) {
-          Object[] v = new Object[r.size()];
-          for (int j = 0; j < v.length; j++) {
-            v[j] = r.get(j);
-          }
-          v[isBest] = true;
-          rows.set(i, RowFactory.create(v));
+          rows.set(i, withValue(r, isBest, true));
         }
       }
       best.forEach((t, r) -> LOG.info("train-predictor: best {} predictor: {} on {}, Kendall tau {}",

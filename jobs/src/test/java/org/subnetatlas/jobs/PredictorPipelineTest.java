@@ -23,13 +23,14 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.subnetatlas.jobs.CliTest.Result;
 import org.subnetatlas.spaces.MbConvSpace;
 import org.subnetatlas.spaces.Spaces;
+import org.subnetatlas.transforms.PredictUdf;
 import org.subnetatlas.transforms.PredictorModels;
 import org.subnetatlas.udfs.ArchFeatures;
 import org.subnetatlas.udfs.ArchFeatures.FeatureSet;
 
 /**
- * sample → train-supernet → evaluate on a tiny budget, then train-predictor, the SQL function
- * against MLlib's own predictions, search with real evaluation of what it found, and reruns.
+ * sample → train-supernet → evaluate on a tiny budget, then train-predictor (MLlib models and the
+ * MLP ensemble), the SQL function against the models' own predictions, search with real evaluation of what it found, and reruns.
  */
 @Tag("slow")
 @TestMethodOrder(OrderAnnotation.class)
@@ -43,6 +44,8 @@ class PredictorPipelineTest {
     // small ensembles: each boosting iteration is a few Spark jobs
     System.setProperty(TrainPredictorJob.GBT_ITERATIONS, "10");
     System.setProperty(TrainPredictorJob.FOREST_TREES, "10");
+    System.setProperty(TrainPredictorJob.MLP_MEMBERS, "2");
+    System.setProperty(TrainPredictorJob.MLP_EPOCHS, "30");
     warehouse = Files.createTempDirectory("atlas-predictor");
     stage("sample", "--count", "48", "--seed", "11");
     stage("train-supernet", "--epochs", "1,0,0,0", "--max-train-images", "512");
@@ -53,6 +56,8 @@ class PredictorPipelineTest {
   static void clearSettings() {
     System.clearProperty(TrainPredictorJob.GBT_ITERATIONS);
     System.clearProperty(TrainPredictorJob.FOREST_TREES);
+    System.clearProperty(TrainPredictorJob.MLP_MEMBERS);
+    System.clearProperty(TrainPredictorJob.MLP_EPOCHS);
   }
 
   private static Result atlas(String command, String... extra) {
@@ -72,7 +77,7 @@ class PredictorPipelineTest {
     return r.out().lines().skip(1).toList();
   }
 
-  private static final String[] PREDICTOR = {"--models", "gbt,random_forest,linear",
+  private static final String[] PREDICTOR = {"--models", "gbt,random_forest,linear,mlp",
       "--held-out-percent", "30"};
 
   @Test
@@ -82,7 +87,7 @@ class PredictorPipelineTest {
     assertEquals(List.of("48"), sql("SELECT count(*) FROM atlas.arch_features"));
     List<String> rows = sql("SELECT target, model, feature_set, n_train + n_test, kendall_tau BETWEEN -1 AND 1, "
         + "rmse >= 0, size(trained_on) FROM atlas.predictors ORDER BY feature_set, model");
-    assertEquals(6, rows.size(), rows.toString());
+    assertEquals(8, rows.size(), rows.toString());
     for (String r : rows) {
       assertTrue(r.startsWith("top1,") && r.endsWith(",48,true,true,3"), r);
     }
@@ -104,6 +109,12 @@ class PredictorPipelineTest {
       viaSql.put(v[0], Double.parseDouble(v[1]));
     }
     assertEquals(48, viaSql.size());
+    List<String> encodingOnly = sql("SELECT model, model_path FROM atlas.predictors WHERE feature_set = 'encoding'");
+    assertEquals(4, encodingOnly.size(), encodingOnly.toString());
+    Map<String, String> encodings = new HashMap<>();
+    for (String a : sql("SELECT arch_id, encoding FROM atlas.architectures")) {
+      encodings.put(a.substring(0, a.indexOf(',')), a.substring(a.indexOf(',') + 1));
+    }
     // the job's path: stored proxies from atlas.arch_features, MLlib's transform over a frame
     AtlasConfig config = AtlasConfig.load("local", Map.of(AtlasConfig.WAREHOUSE, warehouse.toString()));
     SparkSession spark = AtlasSession.open(config, "predictor-test");
@@ -121,9 +132,30 @@ class PredictorPipelineTest {
       for (Row r : job) {
         assertEquals(r.getDouble(1), viaSql.get(r.getString(0)), 1e-12, "arch " + r.getString(0));
       }
+      // every encoding-only model, the MLP ensemble included, through what the function calls
+      for (String line : encodingOnly) {
+        String[] m = line.split(",");
+        PredictorModels.Kind kind = PredictorModels.Kind.byLabel(m[0]);
+        PredictionModel<Vector, ?> each = PredictorModels.load(kind, m[1]);
+        PredictUdf.Loaded loaded = new PredictUdf.Loaded("mbv3-tiny", m[1], kind, FeatureSet.ENCODING,
+            0, 0, each);
+        List<Row> frameEnc = new ArrayList<>();
+        for (Map.Entry<String, String> e : encodings.entrySet()) {
+          frameEnc.add(PredictorModels.row(e.getKey(), 0, ArchFeatures.vector(space,
+              space.parse(unquote(e.getValue())), FeatureSet.ENCODING, null)));
+        }
+        for (Row r : PredictorModels.predictions(each, PredictorModels.frame(spark, frameEnc))) {
+          assertEquals(r.getDouble(1), loaded.predict(space.parse(unquote(encodings.get(r.getString(0)))),
+              null), 0.0, m[0] + " arch " + r.getString(0));
+        }
+      }
     } finally {
       spark.stop();
     }
+  }
+
+  private static String unquote(String csv) {
+    return csv.startsWith("\"") ? csv.substring(1, csv.length() - 1).replace("\"\"", "\"") : csv;
   }
 
   @Test
@@ -151,6 +183,11 @@ class PredictorPipelineTest {
     assertEquals(before, sql("SELECT model, feature_set, kendall_tau FROM atlas.predictors ORDER BY 1, 2"));
     assertEquals(search, sql("SELECT budget, rank, arch_id FROM atlas.search_results ORDER BY 1, 2"));
     assertEquals(List.of("48"), sql("SELECT count(*) FROM atlas.arch_features"));
+    // a rerun with one model keeps the other rows, and the best is chosen over all of them
+    stage("train-predictor", "--models", "linear", "--held-out-percent", "30");
+    assertEquals(before, sql("SELECT model, feature_set, kendall_tau FROM atlas.predictors ORDER BY 1, 2"));
+    assertEquals(sql("SELECT model, feature_set FROM atlas.predictors ORDER BY kendall_tau DESC LIMIT 1"),
+        sql("SELECT model, feature_set FROM atlas.predictors WHERE is_best"));
   }
 
   @Test

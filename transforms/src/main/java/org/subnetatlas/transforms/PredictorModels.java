@@ -24,6 +24,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.subnetatlas.udfs.MlpMember;
 import org.subnetatlas.udfs.RankCorrelation;
 
 /**
@@ -45,7 +46,7 @@ public final class PredictorModels {
 
   /** The regressors; the label is stored in {@code atlas.predictors.model}. */
   public enum Kind {
-    GBT("gbt"), RANDOM_FOREST("random_forest"), LINEAR("linear");
+    GBT("gbt"), RANDOM_FOREST("random_forest"), LINEAR("linear"), MLP("mlp");
 
     private final String label;
 
@@ -64,12 +65,27 @@ public final class PredictorModels {
         }
       }
       throw new IllegalArgumentException("unknown predictor model '" + label
-          + "' (expected gbt, random_forest or linear)");
+          + "' (expected gbt, random_forest, linear or mlp)");
     }
   }
 
-  /** Tree sizes and iterations; small defaults suit a few hundred to a few thousand rows. */
-  public record Settings(int gbtIterations, int maxDepth, int forestTrees, long seed) {}
+  /**
+   * Tree sizes and iterations, and the MLP ensemble; small defaults suit a few hundred to a few
+   * thousand rows.
+   */
+  public record Settings(int gbtIterations, int maxDepth, int forestTrees, long seed,
+      MlpRegressionModel.Settings mlp) {
+
+    /** Default MLP ensemble: 8 members of 2 hidden layers of 128, 200 epochs (see {@link #mlp}). */
+    public Settings(int gbtIterations, int maxDepth, int forestTrees, long seed) {
+      this(gbtIterations, maxDepth, forestTrees, seed, defaultMlp(seed));
+    }
+
+    public static MlpRegressionModel.Settings defaultMlp(long seed) {
+      return new MlpRegressionModel.Settings(8, new MlpMember.Settings(128, 2, 200, 64, 3e-3, 1e-3),
+          seed);
+    }
+  }
 
   /** Held-out scores. */
   public record Score(double kendallTau, double spearmanRho, double rmse, int nTest) {}
@@ -93,7 +109,17 @@ public final class PredictorModels {
     return spark.createDataFrame(rows, SCHEMA);
   }
 
+  /** Fits {@code kind} with every feature continuous. */
   public static PredictionModel<Vector, ?> fit(Kind kind, Dataset<Row> train, Settings s) {
+    return fit(kind, train, s, null);
+  }
+
+  /**
+   * Fits {@code kind}; {@code levels[j]}, when not null, lists the values of categorical feature
+   * {@code j} (only the MLP uses them: one indicator per level).
+   */
+  public static PredictionModel<Vector, ?> fit(Kind kind, Dataset<Row> train, Settings s,
+      double[][] levels) {
     return switch (kind) {
       case GBT -> new GBTRegressor().setMaxIter(s.gbtIterations()).setMaxDepth(s.maxDepth())
           .setStepSize(0.1).setSubsamplingRate(0.8).setSeed(s.seed()).fit(train);
@@ -101,6 +127,7 @@ public final class PredictorModels {
           .setMaxDepth(s.maxDepth()).setSeed(s.seed()).fit(train);
       case LINEAR -> new LinearRegression().setRegParam(1e-3).setElasticNetParam(0.0)
           .setStandardization(true).fit(train);
+      case MLP -> MlpRegressionModel.fit(train, levels, s.mlp());
     };
   }
 
@@ -162,6 +189,7 @@ public final class PredictorModels {
       case GBT -> GBTRegressionModel.load(path);
       case RANDOM_FOREST -> RandomForestRegressionModel.load(path);
       case LINEAR -> LinearRegressionModel.load(path);
+      case MLP -> MlpRegressionModel.load(path);
     };
   }
 

@@ -82,6 +82,42 @@ public final class ArchFeatures {
   }
 
   /**
+   * For each feature of {@link #names} in order, the values it can take when it is an architecture
+   * choice (kernel and expand per slot, with 0 for a slot the depth leaves out; depth per stage;
+   * resolution), or null when it is a measured quantity (log MACs, log params, proxies).
+   */
+  public static double[][] levels(MbConvSpec spec, FeatureSet set) {
+    List<double[]> out = new ArrayList<>();
+    for (int i = 0; i < spec.blockSlots(); i++) {
+      out.add(withZero(spec.kernelChoices()));
+    }
+    for (int i = 0; i < spec.blockSlots(); i++) {
+      out.add(withZero(spec.expandChoices()));
+    }
+    for (int s = 0; s < spec.stages().size(); s++) {
+      out.add(values(spec.depthChoices()));
+    }
+    out.add(values(spec.resolutionChoices()));
+    int measured = names(spec, set).size() - out.size();
+    for (int i = 0; i < measured; i++) {
+      out.add(null);
+    }
+    return out.toArray(double[][]::new);
+  }
+
+  private static double[] withZero(List<Integer> choices) {
+    double[] v = new double[choices.size() + 1];
+    for (int i = 0; i < choices.size(); i++) {
+      v[i + 1] = choices.get(i);
+    }
+    return v;
+  }
+
+  private static double[] values(List<Integer> choices) {
+    return choices.stream().mapToDouble(Integer::doubleValue).toArray();
+  }
+
+  /**
    * The vector of {@code arch}; {@code proxies} (synflow, snip, grad_norm as stored) is required
    * exactly when {@code set} needs them.
    */

@@ -18,7 +18,7 @@ import org.subnetatlas.udfs.net.ElasticMbNet;
 public final class SubnetEvaluator {
 
   /** Seed of the fixed recalibration subset: every evaluation in every run sees the same images. */
-  static final long RECALIBRATION_SEED = 20240601L;
+  public static final long RECALIBRATION_SEED = 20240601L;
 
   private final TrainedSupernet supernet;
   private final ElasticMbNet net;
@@ -29,13 +29,23 @@ public final class SubnetEvaluator {
   private final int nEval;
 
   public SubnetEvaluator(TrainedSupernet supernet, FashionData data, EvalConfig cfg) {
+    this(supernet, data, cfg, RECALIBRATION_SEED);
+  }
+
+  /**
+   * An evaluator whose recalibration subset is drawn with {@code recalibrationSeed} instead of the
+   * fixed seed every stage uses: for measuring how much a label depends on which images set BN.
+   */
+  public SubnetEvaluator(TrainedSupernet supernet, FashionData data, EvalConfig cfg,
+      long recalibrationSeed) {
     this.supernet = Objects.requireNonNull(supernet, "supernet");
     this.net = supernet.net();
     this.cfg = Objects.requireNonNull(cfg, "config");
     this.train = Objects.requireNonNull(data, "data").train();
     this.valid = data.valid();
     this.nEval = Math.min(cfg.evalImages(), valid.count());
-    this.recalibration = subset(train.count(), Math.min(cfg.recalibrationImages(), train.count()));
+    this.recalibration = subset(train.count(), Math.min(cfg.recalibrationImages(), train.count()),
+        recalibrationSeed);
   }
 
   /**
@@ -43,15 +53,15 @@ public final class SubnetEvaluator {
    * {@code trainCount} images and {@code k} recalibration images (the same in every run).
    */
   public static int[] recalibrationIndices(int trainCount, int k) {
-    return subset(trainCount, Math.min(k, trainCount));
+    return subset(trainCount, Math.min(k, trainCount), RECALIBRATION_SEED);
   }
 
-  private static int[] subset(int n, int k) {
+  private static int[] subset(int n, int k, long seed) {
     int[] p = new int[n];
     for (int i = 0; i < n; i++) {
       p[i] = i;
     }
-    Random rnd = new Random(RECALIBRATION_SEED);
+    Random rnd = new Random(seed);
     for (int i = 0; i < k; i++) {
       int j = i + rnd.nextInt(n - i);
       int t = p[i];
