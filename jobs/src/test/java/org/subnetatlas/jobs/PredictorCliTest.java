@@ -24,7 +24,7 @@ class PredictorCliTest {
     Result models = CliTest.run("", "train-predictor", "--models", "gbt,svm");
     assertEquals(2, models.exit());
     assertEquals("train-predictor: error: spark.atlas.predictor.models: unknown predictor model "
-        + "'svm' (expected gbt, random_forest or linear)", models.err().strip());
+        + "'svm' (expected gbt, random_forest, linear or mlp)", models.err().strip());
 
     Result budget = CliTest.run("", "search", "--macs-budget-fractions", "0.5,1.5");
     assertEquals(2, budget.exit());
