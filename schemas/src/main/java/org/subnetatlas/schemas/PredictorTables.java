@@ -74,19 +74,19 @@ public final class PredictorTables {
 
     public static final TableDef TABLE = new TableDef(
         "predictors",
-        "Predictors of top-1 (and latency) with held-out Kendall tau, Spearman rho and RMSE",
+        "MLlib predictors of top-1 (and latency) with held-out Kendall tau, Spearman rho and RMSE",
         new StructType()
             .add(BUILD_DATE, DateType, false)
             .add(SPACE, StringType, false)
             .add(TARGET, StringType, false, "top1 | latency_p50_ms")
-            .add(MODEL, StringType, false, "gbt | random_forest | linear (MLlib) | mlp (DJL ensemble)")
+            .add(MODEL, StringType, false, "gbt | random_forest | linear")
             .add(FEATURE_SET, StringType, false, "encoding (choices, MACs, params) | encoding+proxies")
             .add(N_TRAIN, IntegerType, false)
             .add(N_TEST, IntegerType, false, "held-out rows: first 8 hex digits of arch_id mod 100 < held-out percent")
             .add(KENDALL_TAU, DoubleType, true)
             .add(SPEARMAN_RHO, DoubleType, true)
             .add(RMSE, DoubleType, true)
-            .add(MODEL_PATH, StringType, false, "Spark ML model folder under <warehouse>/predictors (mlp: one mlp.json)")
+            .add(MODEL_PATH, StringType, false, "Spark ML model folder under <warehouse>/predictors")
             .add(FEATURES, StringType, false, "feature names in vector order, JSON")
             .add(TRAINED_ON, DataTypes.createMapType(StringType, LongType), false,
                 "Delta version of each table read")
