@@ -346,7 +346,7 @@ public final class TrainPredictorJob extends StageCommand {
     private static List<Row> notRetrained(SparkSession spark, LocalDate buildDate, String space,
         List<Row> retrained) {
       StructType schema = Predictors.TABLE.schema();
-      java.util.Set<List<Object>> keys = new java.util.HashSet<>();
+      java.util.Set<List<String>> keys = new java.util.HashSet<>();
       for (Row r : retrained) {
         keys.add(predictorKey(r));
       }
@@ -368,10 +368,14 @@ public final class TrainPredictorJob extends StageCommand {
       return kept;
     }
 
-    private static List<Object> predictorKey(Row r) {
+    /** The row's MERGE key, as atlas.predictors declares it. */
+    private static List<String> predictorKey(Row r) {
       StructType schema = Predictors.TABLE.schema();
-      return List.of(r.get(schema.fieldIndex(Predictors.TARGET)), r.get(schema.fieldIndex(Predictors.MODEL)),
-          r.get(schema.fieldIndex(Predictors.FEATURE_SET)));
+      List<String> key = new ArrayList<>();
+      for (String c : Predictors.TABLE.keyColumns()) {
+        key.add(String.valueOf(r.get(schema.fieldIndex(c))));  // dates compare as text
+      }
+      return key;
     }
 
     private static Row withValue(Row r, int field, Object value) {
