@@ -14,9 +14,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.spark.ml.PredictionModel;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
@@ -346,7 +348,7 @@ public final class TrainPredictorJob extends StageCommand {
     private static List<Row> notRetrained(SparkSession spark, LocalDate buildDate, String space,
         List<Row> retrained) {
       StructType schema = Predictors.TABLE.schema();
-      java.util.Set<List<String>> keys = new java.util.HashSet<>();
+      Set<List<String>> keys = new HashSet<>();
       for (Row r : retrained) {
         keys.add(predictorKey(r));
       }
