@@ -80,6 +80,7 @@ public final class TrainPredictorJob extends StageCommand {
   static final String MLP_EPOCHS = P + "mlp-epochs";
   static final String MLP_LEARNING_RATE = P + "mlp-learning-rate";
   static final String MLP_WEIGHT_DECAY = P + "mlp-weight-decay";
+  static final String MLP_VIEWS = P + "mlp-views";
   static final String PROXY_SEED = P + "proxy-seed";
   static final String PROXY_BATCH = P + "proxy-batch";
   static final String PROXY_PARTITIONS = P + "proxy-partitions";
@@ -124,6 +125,26 @@ public final class TrainPredictorJob extends StageCommand {
     return out;
   }
 
+  static List<MlpRegressionModel.View> views(AtlasConfig config, List<MlpRegressionModel.View> dflt) {
+    String v = config.get(MLP_VIEWS, null);
+    if (v == null) {
+      return dflt;
+    }
+    List<MlpRegressionModel.View> out = new ArrayList<>();
+    for (String name : v.split(",")) {
+      try {
+        MlpRegressionModel.View view = MlpRegressionModel.View.byLabel(name.trim());
+        if (out.contains(view)) {
+          throw new BadInputException(MLP_VIEWS + ": view '" + view.label() + "' is listed twice");
+        }
+        out.add(view);
+      } catch (IllegalArgumentException e) {
+        throw new BadInputException(MLP_VIEWS + ": " + e.getMessage());
+      }
+    }
+    return out;
+  }
+
   static PredictorModels.Settings settings(AtlasConfig config) {
     long seed = config.getLong(SEED, 20261201L, Long.MIN_VALUE, Long.MAX_VALUE);
     MlpRegressionModel.Settings d = PredictorModels.Settings.defaultMlp(seed);
@@ -133,7 +154,7 @@ public final class TrainPredictorJob extends StageCommand {
         new MlpMember.Settings(config.getInt(MLP_HIDDEN, m.hidden(), 1, 65_536),
             config.getInt(MLP_LAYERS, m.layers(), 1, 16), config.getInt(MLP_EPOCHS, m.epochs(), 1, 100_000),
             m.batch(), config.getDouble(MLP_LEARNING_RATE, m.learningRate(), 1e-7, 1),
-            config.getDouble(MLP_WEIGHT_DECAY, m.weightDecay(), 0, 1)), seed);
+            config.getDouble(MLP_WEIGHT_DECAY, m.weightDecay(), 0, 1)), seed, views(config, d.views()));
     return new PredictorModels.Settings(config.getInt(GBT_ITERATIONS, 100, 1, 10_000),
         config.getInt(MAX_DEPTH, 5, 1, 30), config.getInt(FOREST_TREES, 100, 1, 10_000), seed, mlp);
   }
@@ -313,11 +334,14 @@ public final class TrainPredictorJob extends StageCommand {
       List<Row> out = new ArrayList<>();
       String featuresJson = PredictUdf.featuresJson(
           org.subnetatlas.udfs.ArchFeatures.names(mb.spec(), set), proxySeed, proxyBatch);
+      MlpRegressionModel.Inputs inputs = new MlpRegressionModel.Inputs(
+          org.subnetatlas.udfs.ArchFeatures.levels(mb.spec(), set),
+          org.subnetatlas.udfs.ArchFeatures.slotPairs(mb.spec()),
+          org.subnetatlas.udfs.ArchFeatures.resolutionFeature(mb.spec()));
       try {
         for (PredictorModels.Kind kind : kinds(config)) {
           long t0 = System.nanoTime();
-          PredictionModel<Vector, ?> model = PredictorModels.fit(kind, trainDf, settings(config),
-              org.subnetatlas.udfs.ArchFeatures.levels(mb.spec(), set));
+          PredictionModel<Vector, ?> model = PredictorModels.fit(kind, trainDf, settings(config), inputs);
           PredictorModels.Score s = PredictorModels.score(model, testDf);
           String path = config.warehouse() + "/predictors/" + space + "/" + target + "/" + buildDate
               + "/" + set.label().replace('+', '_') + "/" + kind.label();

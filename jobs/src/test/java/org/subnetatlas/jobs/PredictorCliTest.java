@@ -26,6 +26,20 @@ class PredictorCliTest {
     assertEquals("train-predictor: error: spark.atlas.predictor.models: unknown predictor model "
         + "'svm' (expected gbt, random_forest, linear or mlp)", models.err().strip());
 
+    for (String[] views : new String[][] {
+        {"choices,graph", "unknown MLP view 'graph' (expected choices, pairs or crossed)"},
+        {"pairs, pairs", "view 'pairs' is listed twice"}}) {
+      System.setProperty(TrainPredictorJob.MLP_VIEWS, views[0]);
+      try {
+        Result r = CliTest.run("", "train-predictor");
+        assertEquals(2, r.exit(), r.err());
+        assertEquals("train-predictor: error: spark.atlas.predictor.mlp-views: " + views[1],
+            r.err().strip());
+      } finally {
+        System.clearProperty(TrainPredictorJob.MLP_VIEWS);
+      }
+    }
+
     Result budget = CliTest.run("", "search", "--macs-budget-fractions", "0.5,1.5");
     assertEquals(2, budget.exit());
     assertEquals("search: error: spark.atlas.search.macs-budget-fractions 1.5: must be in (0, 1]",

@@ -76,14 +76,17 @@ public final class PredictorModels {
   public record Settings(int gbtIterations, int maxDepth, int forestTrees, long seed,
       MlpRegressionModel.Settings mlp) {
 
-    /** Default MLP ensemble: 8 members of 2 hidden layers of 128, 200 epochs (see {@link #mlp}). */
+    /**
+     * Default MLP ensemble: 8 members per view, each view of {@link MlpRegressionModel.View}, of 2
+     * hidden layers of 128, 200 epochs (see {@link #mlp}).
+     */
     public Settings(int gbtIterations, int maxDepth, int forestTrees, long seed) {
       this(gbtIterations, maxDepth, forestTrees, seed, defaultMlp(seed));
     }
 
     public static MlpRegressionModel.Settings defaultMlp(long seed) {
       return new MlpRegressionModel.Settings(8, new MlpMember.Settings(128, 2, 200, 64, 3e-3, 1e-3),
-          seed);
+          seed, List.of(MlpRegressionModel.View.values()));
     }
   }
 
@@ -111,15 +114,15 @@ public final class PredictorModels {
 
   /** Fits {@code kind} with every feature continuous. */
   public static PredictionModel<Vector, ?> fit(Kind kind, Dataset<Row> train, Settings s) {
-    return fit(kind, train, s, null);
+    return fit(kind, train, s, (MlpRegressionModel.Inputs) null);
   }
 
   /**
-   * Fits {@code kind}; {@code levels[j]}, when not null, lists the values of categorical feature
-   * {@code j} (only the MLP uses them: one indicator per level).
+   * Fits {@code kind}; {@code inputs}, when not null, says which features are categorical and how
+   * they relate (only the MLP uses it, see {@link MlpRegressionModel.Inputs}).
    */
   public static PredictionModel<Vector, ?> fit(Kind kind, Dataset<Row> train, Settings s,
-      double[][] levels) {
+      MlpRegressionModel.Inputs inputs) {
     return switch (kind) {
       case GBT -> new GBTRegressor().setMaxIter(s.gbtIterations()).setMaxDepth(s.maxDepth())
           .setStepSize(0.1).setSubsamplingRate(0.8).setSeed(s.seed()).fit(train);
@@ -127,7 +130,7 @@ public final class PredictorModels {
           .setMaxDepth(s.maxDepth()).setSeed(s.seed()).fit(train);
       case LINEAR -> new LinearRegression().setRegParam(1e-3).setElasticNetParam(0.0)
           .setStandardization(true).fit(train);
-      case MLP -> MlpRegressionModel.fit(train, levels, s.mlp());
+      case MLP -> MlpRegressionModel.fit(train, inputs, s.mlp());
     };
   }
 

@@ -105,6 +105,24 @@ public final class ArchFeatures {
     return out.toArray(double[][]::new);
   }
 
+  /**
+   * The features of {@link #names} that describe one block slot together: its kernel and its
+   * expand, as index pairs.
+   */
+  public static int[][] slotPairs(MbConvSpec spec) {
+    int slots = spec.blockSlots();
+    int[][] pairs = new int[slots][];
+    for (int i = 0; i < slots; i++) {
+      pairs[i] = new int[] {i, slots + i};
+    }
+    return pairs;
+  }
+
+  /** The index of the resolution in {@link #names}. */
+  public static int resolutionFeature(MbConvSpec spec) {
+    return 2 * spec.blockSlots() + spec.stages().size();
+  }
+
   private static double[] withZero(List<Integer> choices) {
     double[] v = new double[choices.size() + 1];
     for (int i = 0; i < choices.size(); i++) {

@@ -20,6 +20,7 @@ import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Random;
@@ -88,6 +89,9 @@ public record MlpMember(int[] dims, float[][] weights, float[][] biases) impleme
     }
     double[] h = x;
     for (int l = 0; l < weights.length; l++) {
+      // only the inputs that are not 0 (most of a layer's indicators are not set); the sum is
+      // the same, term for term, as over every input
+      int[] nonZero = nonZero(h);
       int in = dims[l];
       int out = dims[l + 1];
       double[] next = new double[out];
@@ -95,7 +99,7 @@ public record MlpMember(int[] dims, float[][] weights, float[][] biases) impleme
       for (int o = 0; o < out; o++) {
         double s = biases[l][o];
         int row = o * in;
-        for (int i = 0; i < in; i++) {
+        for (int i : nonZero) {
           s += w[row + i] * h[i];
         }
         next[o] = l + 1 < weights.length ? Math.max(s, 0) : s;
@@ -173,6 +177,17 @@ public record MlpMember(int[] dims, float[][] weights, float[][] biases) impleme
     } finally {
       lock.unlock();
     }
+  }
+
+  private static int[] nonZero(double[] h) {
+    int n = 0;
+    int[] idx = new int[h.length];
+    for (int i = 0; i < h.length; i++) {
+      if (h[i] != 0) {
+        idx[n++] = i;
+      }
+    }
+    return Arrays.copyOf(idx, n);
   }
 
   private static void heUniform(SequentialBlock block, int[] dims, Random rnd) {
