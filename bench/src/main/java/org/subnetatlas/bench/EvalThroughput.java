@@ -23,14 +23,14 @@ import org.subnetatlas.spaces.BuiltinSpecs;
 import org.subnetatlas.spaces.MbArch;
 import org.subnetatlas.spaces.MbConvSpace;
 import org.subnetatlas.spaces.MbConvSpec;
-import org.subnetatlas.udfs.DjlRuntime;
-import org.subnetatlas.udfs.EvalConfig;
-import org.subnetatlas.udfs.EvalResult;
-import org.subnetatlas.udfs.FashionData;
-import org.subnetatlas.udfs.SubnetEvaluator;
-import org.subnetatlas.udfs.TrainedSupernet;
-import org.subnetatlas.udfs.net.Geometry;
-import org.subnetatlas.udfs.net.SupernetParams;
+import org.subnetatlas.udfs.nets.DjlRuntime;
+import org.subnetatlas.udfs.evaluation.EvalConfig;
+import org.subnetatlas.udfs.evaluation.EvalResult;
+import org.subnetatlas.udfs.data.FashionData;
+import org.subnetatlas.udfs.evaluation.SubnetEvaluator;
+import org.subnetatlas.udfs.evaluation.TrainedSupernet;
+import org.subnetatlas.udfs.nets.Geometry;
+import org.subnetatlas.udfs.nets.SupernetParams;
 
 /**
  * Figure 1, Atlas side: sub-network evaluations (inherit weights, recalibrate BN, score the

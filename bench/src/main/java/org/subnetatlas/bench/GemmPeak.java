@@ -12,11 +12,11 @@ import java.util.concurrent.Future;
 import org.subnetatlas.spaces.BuiltinSpecs;
 import org.subnetatlas.spaces.MbArch;
 import org.subnetatlas.spaces.MbConvSpace;
-import org.subnetatlas.udfs.DjlRuntime;
-import org.subnetatlas.udfs.EvalConfig;
-import org.subnetatlas.udfs.FashionData;
-import org.subnetatlas.udfs.SubnetEvaluator;
-import org.subnetatlas.udfs.TrainedSupernet;
+import org.subnetatlas.udfs.nets.DjlRuntime;
+import org.subnetatlas.udfs.evaluation.EvalConfig;
+import org.subnetatlas.udfs.data.FashionData;
+import org.subnetatlas.udfs.evaluation.SubnetEvaluator;
+import org.subnetatlas.udfs.evaluation.TrainedSupernet;
 
 /**
  * Figure 5: the machine's FP32 GEMM peak through the same engine (DJL, PyTorch natives), on one

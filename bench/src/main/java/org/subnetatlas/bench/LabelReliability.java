@@ -13,12 +13,12 @@ import org.subnetatlas.spaces.BuiltinSpecs;
 import org.subnetatlas.spaces.MbArch;
 import org.subnetatlas.spaces.MbConvSpace;
 import org.subnetatlas.spaces.MbConvSpec;
-import org.subnetatlas.transforms.PredictorModels;
-import org.subnetatlas.udfs.EvalConfig;
-import org.subnetatlas.udfs.EvalResult;
-import org.subnetatlas.udfs.FashionData;
-import org.subnetatlas.udfs.SubnetEvaluator;
-import org.subnetatlas.udfs.TrainedSupernet;
+import org.subnetatlas.udfs.prediction.PredictorModels;
+import org.subnetatlas.udfs.evaluation.EvalConfig;
+import org.subnetatlas.udfs.evaluation.EvalResult;
+import org.subnetatlas.udfs.data.FashionData;
+import org.subnetatlas.udfs.evaluation.SubnetEvaluator;
+import org.subnetatlas.udfs.evaluation.TrainedSupernet;
 
 /**
  * How noisy is a top-1 label? Evaluates each held-out architecture (train-predictor's split at

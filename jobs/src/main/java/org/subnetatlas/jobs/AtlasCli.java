@@ -72,7 +72,7 @@ public final class AtlasCli implements Runnable {
       if (c instanceof BadInputException
           || c instanceof org.subnetatlas.spaces.InvalidArchException
           || c instanceof org.subnetatlas.spaces.UnknownSpaceException
-          || c instanceof org.subnetatlas.udfs.NonFiniteMetricsException) {
+          || c instanceof org.subnetatlas.udfs.evaluation.NonFiniteMetricsException) {
         return c;
       }
       if (c instanceof SparkException && c.getCause() == null) {

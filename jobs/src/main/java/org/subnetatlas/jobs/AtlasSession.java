@@ -15,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.subnetatlas.schemas.TableDef;
 import org.subnetatlas.schemas.Tables;
-import org.subnetatlas.transforms.PredictUdf;
+import org.subnetatlas.udfs.prediction.PredictUdf;
 import org.subnetatlas.udfs.spark.EvaluateUdf;
 import org.subnetatlas.udfs.spark.SpaceUdfs;
 

@@ -23,10 +23,10 @@ import org.subnetatlas.schemas.Tables.Samples;
 import org.subnetatlas.schemas.Tables.Supernets;
 import org.subnetatlas.transforms.DeltaWrites;
 import org.subnetatlas.transforms.DeltaWrites.OnMatch;
-import org.subnetatlas.udfs.RankCorrelation;
+import org.subnetatlas.udfs.evaluation.RankCorrelation;
 import org.subnetatlas.spaces.MbConvSpec;
-import org.subnetatlas.udfs.EvalConfig;
-import org.subnetatlas.udfs.TrainedSupernet;
+import org.subnetatlas.udfs.evaluation.EvalConfig;
+import org.subnetatlas.udfs.evaluation.TrainedSupernet;
 import org.subnetatlas.udfs.spark.DeviceRows;
 import org.subnetatlas.udfs.spark.SubnetEvaluation;
 import picocli.CommandLine;
@@ -108,7 +108,7 @@ public final class EvaluateJob extends StageCommand {
       config.getInt(PARTITIONS, 48, 1, 1_000_000);
       config.getInt(THREADS, 1, 1, 1024);
       config.getBoolean(FORCE, false);
-      DataChecks.requireFashionMnist(config);
+      DataDirChecks.requireFashionMnist(config);
     }
 
     @Override

@@ -30,9 +30,9 @@ import org.subnetatlas.spaces.EvolutionSearch;
 import org.subnetatlas.spaces.MbConvSpace;
 import org.subnetatlas.spaces.Spaces;
 import org.subnetatlas.transforms.DeltaWrites;
-import org.subnetatlas.transforms.PredictorModels;
-import org.subnetatlas.udfs.ArchFeatures;
-import org.subnetatlas.udfs.ArchFeatures.FeatureSet;
+import org.subnetatlas.udfs.prediction.PredictorModels;
+import org.subnetatlas.udfs.prediction.FeatureEncoder;
+import org.subnetatlas.udfs.prediction.FeatureEncoder.FeatureSet;
 import org.subnetatlas.udfs.spark.SubnetEvaluation;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -159,7 +159,7 @@ public final class SearchJob extends StageCommand {
       config.getInt(TOP_K, 3, 1, 1000);
       config.getDouble(LATENCY_BUDGET, 0, 0, 1e9);
       EvaluateJob.evalConfig(config);
-      DataChecks.requireFashionMnist(config);
+      DataDirChecks.requireFashionMnist(config);
     }
 
     @Override
@@ -237,7 +237,7 @@ public final class SearchJob extends StageCommand {
     }
 
     private static Vector features(MbConvSpace space, Arch a) {
-      return Vectors.dense(ArchFeatures.vector(space, a, FeatureSet.ENCODING, null));
+      return Vectors.dense(FeatureEncoder.vector(space, a, FeatureSet.ENCODING, null));
     }
 
     /** Inherited-weight top-1 of the found architectures through the evaluate stage's path. */

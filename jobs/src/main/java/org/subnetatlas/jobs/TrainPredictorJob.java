@@ -39,12 +39,12 @@ import org.subnetatlas.spaces.MbConvSpace;
 import org.subnetatlas.spaces.Spaces;
 import org.subnetatlas.transforms.DeltaWrites;
 import org.subnetatlas.transforms.DeltaWrites.OnMatch;
-import org.subnetatlas.transforms.MlpRegressionModel;
-import org.subnetatlas.transforms.PredictUdf;
-import org.subnetatlas.transforms.PredictorModels;
-import org.subnetatlas.udfs.ArchFeatures.FeatureSet;
-import org.subnetatlas.udfs.MlpMember;
-import org.subnetatlas.udfs.ZeroCostProxies;
+import org.subnetatlas.udfs.prediction.MlpRegressionModel;
+import org.subnetatlas.udfs.prediction.PredictUdf;
+import org.subnetatlas.udfs.prediction.PredictorModels;
+import org.subnetatlas.udfs.prediction.FeatureEncoder.FeatureSet;
+import org.subnetatlas.udfs.prediction.MlpMember;
+import org.subnetatlas.udfs.prediction.ZeroCostProxies;
 import org.subnetatlas.udfs.spark.ProxyScoring;
 import org.subnetatlas.udfs.spark.SubnetEvaluation;
 import picocli.CommandLine;
@@ -193,7 +193,7 @@ public final class TrainPredictorJob extends StageCommand {
       config.getLong(PROXY_SEED, ZeroCostProxies.DEFAULT_SEED, Long.MIN_VALUE, Long.MAX_VALUE);
       kinds(config);
       settings(config);
-      DataChecks.requireFashionMnist(config);
+      DataDirChecks.requireFashionMnist(config);
     }
 
     @Override
@@ -309,7 +309,7 @@ public final class TrainPredictorJob extends StageCommand {
         if (set.needsProxies() && p == null) {
           throw new IllegalStateException("arch " + archId + " has no proxies after scoring");
         }
-        double[] v = org.subnetatlas.udfs.ArchFeatures.vector(mb,
+        double[] v = org.subnetatlas.udfs.prediction.FeatureEncoder.vector(mb,
             mb.parse((String) r.getAs(Architectures.ENCODING)), set, p);
         Row row = PredictorModels.row(archId, r.<Double>getAs(target), v);
         if (PredictorModels.isHeldOut(archId, heldOut)) {
@@ -333,11 +333,11 @@ public final class TrainPredictorJob extends StageCommand {
       Dataset<Row> testDf = PredictorModels.frame(spark, test).persist();
       List<Row> out = new ArrayList<>();
       String featuresJson = PredictUdf.featuresJson(
-          org.subnetatlas.udfs.ArchFeatures.names(mb.spec(), set), proxySeed, proxyBatch);
+          org.subnetatlas.udfs.prediction.FeatureEncoder.names(mb.spec(), set), proxySeed, proxyBatch);
       MlpRegressionModel.Inputs inputs = new MlpRegressionModel.Inputs(
-          org.subnetatlas.udfs.ArchFeatures.levels(mb.spec(), set),
-          org.subnetatlas.udfs.ArchFeatures.slotPairs(mb.spec()),
-          org.subnetatlas.udfs.ArchFeatures.resolutionFeature(mb.spec()));
+          org.subnetatlas.udfs.prediction.FeatureEncoder.levels(mb.spec(), set),
+          org.subnetatlas.udfs.prediction.FeatureEncoder.slotPairs(mb.spec()),
+          org.subnetatlas.udfs.prediction.FeatureEncoder.resolutionFeature(mb.spec()));
       try {
         for (PredictorModels.Kind kind : kinds(config)) {
           long t0 = System.nanoTime();

@@ -25,8 +25,8 @@ import org.subnetatlas.schemas.Tables.Measurements;
 import org.subnetatlas.schemas.Tables.Supernets;
 import org.subnetatlas.transforms.DeltaWrites;
 import org.subnetatlas.transforms.DeltaWrites.OnMatch;
-import org.subnetatlas.udfs.RankCorrelation;
-import org.subnetatlas.udfs.SupernetConfig;
+import org.subnetatlas.udfs.evaluation.RankCorrelation;
+import org.subnetatlas.udfs.training.SupernetConfig;
 import org.subnetatlas.udfs.spark.StandaloneTraining;
 import org.subnetatlas.udfs.spark.SubnetEvaluation;
 import picocli.CommandLine;
@@ -107,7 +107,7 @@ public final class TrainStandaloneJob extends StageCommand {
       config.getDouble(LR, 0.1, 1e-6, 10);
       config.getInt(PARTITIONS, 2, 1, 10_000);
       EvaluateJob.evalConfig(config);
-      DataChecks.requireFashionMnist(config);
+      DataDirChecks.requireFashionMnist(config);
     }
 
     @Override

@@ -31,7 +31,7 @@ import org.subnetatlas.spaces.StitchedSpace;
 import org.subnetatlas.spaces.VitFamilySpec;
 import org.subnetatlas.transforms.DeltaWrites;
 import org.subnetatlas.transforms.DeltaWrites.OnMatch;
-import org.subnetatlas.udfs.StitchConfig;
+import org.subnetatlas.udfs.training.StitchConfig;
 import org.subnetatlas.udfs.spark.DeviceRows;
 import org.subnetatlas.udfs.spark.EvaluateUdf;
 import org.subnetatlas.udfs.spark.StitchTraining;
@@ -156,7 +156,7 @@ public final class TrainStitchesJob extends StageCommand {
       stitchConfig(config);
       config.getInt(EVAL_IMAGES, 1000, 1, 1_000_000);
       config.getBoolean(FORCE, false);
-      DataChecks.requireFashionMnist(config);
+      DataDirChecks.requireFashionMnist(config);
     }
 
     @Override

@@ -24,7 +24,7 @@ import org.subnetatlas.spaces.SearchSpace;
 import org.subnetatlas.spaces.Spaces;
 import org.subnetatlas.transforms.DeltaWrites;
 import org.subnetatlas.transforms.DeltaWrites.OnMatch;
-import org.subnetatlas.udfs.SupernetConfig;
+import org.subnetatlas.udfs.training.SupernetConfig;
 import org.subnetatlas.udfs.spark.DeviceRows;
 import org.subnetatlas.udfs.spark.EvaluateUdf;
 import org.subnetatlas.udfs.spark.SupernetTraining;
@@ -130,7 +130,7 @@ public final class TrainSupernetJob extends StageCommand {
       trainableSpec(config);
       supernetConfig(config);
       config.getBoolean(FORCE, false);
-      DataChecks.requireFashionMnist(config);
+      DataDirChecks.requireFashionMnist(config);
     }
 
     @Override

@@ -207,7 +207,7 @@ class BadInputTest {
   private static Path truncatedData() throws IOException {
     Path dir = Files.createDirectories(scratch.resolve("truncated"));
     Path data = Paths.get(System.getenv().getOrDefault("ATLAS_HOME", "..")).resolve("data/fashion-mnist");
-    for (String f : DataChecks.BUNDLED) {
+    for (String f : DataDirChecks.BUNDLED) {
       byte[] raw = decompress(data.resolve(f));
       if (f.startsWith("train-images")) {
         raw = java.util.Arrays.copyOf(raw, raw.length / 2);

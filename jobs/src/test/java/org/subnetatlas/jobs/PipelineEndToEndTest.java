@@ -153,7 +153,7 @@ class PipelineEndToEndTest {
       assertTrue(start >= prevEnd, "measurement " + i + " overlaps the previous one: " + lines);
     }
 
-    int blocks = org.subnetatlas.udfs.measure.MbTiming.allBlocks(
+    int blocks = org.subnetatlas.udfs.measurement.MbTiming.allBlocks(
         org.subnetatlas.spaces.BuiltinSpecs.MBV3_TINY).size();
     Result lut = sql("SELECT count(*), count(DISTINCT device_id), min(count) FROM atlas.latency_lut");
     assertEquals((blocks + 2) + ",1,", lut.out().lines().toList().get(1).substring(0,

@@ -23,10 +23,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.subnetatlas.jobs.CliTest.Result;
 import org.subnetatlas.spaces.MbConvSpace;
 import org.subnetatlas.spaces.Spaces;
-import org.subnetatlas.transforms.PredictUdf;
-import org.subnetatlas.transforms.PredictorModels;
-import org.subnetatlas.udfs.ArchFeatures;
-import org.subnetatlas.udfs.ArchFeatures.FeatureSet;
+import org.subnetatlas.udfs.prediction.PredictUdf;
+import org.subnetatlas.udfs.prediction.PredictorModels;
+import org.subnetatlas.udfs.prediction.FeatureEncoder;
+import org.subnetatlas.udfs.prediction.FeatureEncoder.FeatureSet;
 
 /**
  * sample → train-supernet → evaluate on a tiny budget, then train-predictor (MLlib models and the
@@ -124,7 +124,7 @@ class PredictorPipelineTest {
           + "FROM atlas.architectures a JOIN atlas.arch_features f USING (arch_id)").collectAsList()) {
         double[] proxies = {r.getDouble(2), r.getDouble(3), r.getDouble(4)};
         frame.add(PredictorModels.row(r.getString(0), 0,
-            ArchFeatures.vector(space, space.parse(r.getString(1)), set, proxies)));
+            FeatureEncoder.vector(space, space.parse(r.getString(1)), set, proxies)));
       }
       PredictionModel<Vector, ?> model = PredictorModels.load(PredictorModels.Kind.byLabel(b[0]), b[2]);
       List<Row> job = PredictorModels.predictions(model, PredictorModels.frame(spark, frame));
@@ -141,7 +141,7 @@ class PredictorPipelineTest {
             0, 0, each);
         List<Row> frameEnc = new ArrayList<>();
         for (Map.Entry<String, String> e : encodings.entrySet()) {
-          frameEnc.add(PredictorModels.row(e.getKey(), 0, ArchFeatures.vector(space,
+          frameEnc.add(PredictorModels.row(e.getKey(), 0, FeatureEncoder.vector(space,
               space.parse(unquote(e.getValue())), FeatureSet.ENCODING, null)));
         }
         for (Row r : PredictorModels.predictions(each, PredictorModels.frame(spark, frameEnc))) {

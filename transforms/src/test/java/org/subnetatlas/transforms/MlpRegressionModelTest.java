@@ -1,5 +1,7 @@
 package org.subnetatlas.transforms;
 
+import org.subnetatlas.udfs.prediction.MlpRegressionModel;
+import org.subnetatlas.udfs.prediction.PredictorModels;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -19,8 +21,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.subnetatlas.udfs.MlpMember;
-import org.subnetatlas.udfs.RankCorrelation;
+import org.subnetatlas.udfs.prediction.MlpMember;
+import org.subnetatlas.udfs.evaluation.RankCorrelation;
 
 class MlpRegressionModelTest extends SparkTestBase {
 

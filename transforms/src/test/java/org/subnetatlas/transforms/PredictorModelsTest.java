@@ -1,5 +1,6 @@
 package org.subnetatlas.transforms;
 
+import org.subnetatlas.udfs.prediction.PredictorModels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;

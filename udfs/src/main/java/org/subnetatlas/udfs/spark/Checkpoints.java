@@ -5,7 +5,7 @@ import java.io.OutputStream;
 import java.util.UUID;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.subnetatlas.udfs.HadoopConf;
+import org.subnetatlas.udfs.data.HadoopConf;
 
 /** Atomic checkpoint files on any Hadoop file system: a temporary file, then a rename. */
 final class Checkpoints {

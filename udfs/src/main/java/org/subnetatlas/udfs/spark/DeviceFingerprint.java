@@ -59,7 +59,7 @@ public record DeviceFingerprint(
   }
 
   private static DeviceFingerprint probe() {
-    ai.djl.engine.Engine engine = org.subnetatlas.udfs.DjlRuntime.engine();
+    ai.djl.engine.Engine engine = org.subnetatlas.udfs.nets.DjlRuntime.engine();
     String gpu = engine.getGpuCount() > 0
         ? readGpuName().or(DeviceFingerprint::queryGpuName).orElse("cuda") : null;
     return new DeviceFingerprint(

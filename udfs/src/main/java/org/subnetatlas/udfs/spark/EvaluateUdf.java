@@ -19,9 +19,9 @@ import org.apache.spark.sql.types.StructType;
 import org.subnetatlas.spaces.MbArch;
 import org.subnetatlas.spaces.SearchSpace;
 import org.subnetatlas.spaces.Spaces;
-import org.subnetatlas.udfs.DjlRuntime;
-import org.subnetatlas.udfs.EvalConfig;
-import org.subnetatlas.udfs.EvalResult;
+import org.subnetatlas.udfs.nets.DjlRuntime;
+import org.subnetatlas.udfs.evaluation.EvalConfig;
+import org.subnetatlas.udfs.evaluation.EvalResult;
 
 /**
  * {@code atlas_evaluate(space, encoding)}: evaluates one sub-network with the space's current

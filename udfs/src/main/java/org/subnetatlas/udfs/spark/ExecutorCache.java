@@ -8,11 +8,11 @@ import org.apache.hadoop.fs.Path;
 import org.subnetatlas.spaces.MbConvSpace;
 import org.subnetatlas.spaces.SearchSpace;
 import org.subnetatlas.spaces.Spaces;
-import org.subnetatlas.udfs.EvalConfig;
-import org.subnetatlas.udfs.FashionData;
-import org.subnetatlas.udfs.HadoopConf;
-import org.subnetatlas.udfs.SubnetEvaluator;
-import org.subnetatlas.udfs.TrainedSupernet;
+import org.subnetatlas.udfs.evaluation.EvalConfig;
+import org.subnetatlas.udfs.data.FashionData;
+import org.subnetatlas.udfs.data.HadoopConf;
+import org.subnetatlas.udfs.evaluation.SubnetEvaluator;
+import org.subnetatlas.udfs.evaluation.TrainedSupernet;
 
 /**
  * What an executor loads once and shares between its tasks: decoded data sets, supernets and

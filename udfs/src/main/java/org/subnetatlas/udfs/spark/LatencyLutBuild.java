@@ -16,14 +16,14 @@ import org.apache.spark.sql.types.StructType;
 import org.subnetatlas.schemas.Tables.LatencyLut;
 import org.subnetatlas.spaces.MbConvSpace;
 import org.subnetatlas.spaces.Spaces;
-import org.subnetatlas.udfs.DjlRuntime;
-import org.subnetatlas.udfs.TrainedSupernet;
-import org.subnetatlas.udfs.measure.BlockKey;
-import org.subnetatlas.udfs.measure.EstimatedEnergy;
-import org.subnetatlas.udfs.measure.ExclusiveMeasurement;
-import org.subnetatlas.udfs.measure.LatencyMeter;
-import org.subnetatlas.udfs.measure.LatencyProtocol;
-import org.subnetatlas.udfs.measure.MbTiming;
+import org.subnetatlas.udfs.nets.DjlRuntime;
+import org.subnetatlas.udfs.evaluation.TrainedSupernet;
+import org.subnetatlas.udfs.measurement.BlockKey;
+import org.subnetatlas.udfs.measurement.EstimatedEnergy;
+import org.subnetatlas.udfs.measurement.ExclusiveMeasurement;
+import org.subnetatlas.udfs.measurement.LatencyMeter;
+import org.subnetatlas.udfs.measurement.LatencyProtocol;
+import org.subnetatlas.udfs.measurement.MbTiming;
 
 /**
  * Measures every lookup-table block of a space (stem, each MBConv variant, head) with one

@@ -21,8 +21,8 @@ import org.subnetatlas.schemas.Tables.Architectures;
 import org.subnetatlas.spaces.MbArch;
 import org.subnetatlas.spaces.SearchSpace;
 import org.subnetatlas.spaces.Spaces;
-import org.subnetatlas.udfs.DjlRuntime;
-import org.subnetatlas.udfs.ZeroCostProxies;
+import org.subnetatlas.udfs.nets.DjlRuntime;
+import org.subnetatlas.udfs.prediction.ZeroCostProxies;
 
 /**
  * Zero-cost proxies per partition: rows with {@code arch_id} and {@code encoding} in, rows of
@@ -61,7 +61,7 @@ public final class ProxyScoring implements MapPartitionsFunction<Row, Row> {
   /** The executor's proxy scorer for (space, data, seed, batch), built once. */
   public static ZeroCostProxies proxies(String spaceName, String dataUri, long seed, int batch) {
     return PROXIES.computeIfAbsent(spaceName + "|" + dataUri + "|" + seed + "|" + batch, k ->
-        new ZeroCostProxies(org.subnetatlas.udfs.ArchFeatures.mbSpace(Spaces.get(spaceName)).spec(),
+        new ZeroCostProxies(org.subnetatlas.udfs.prediction.FeatureEncoder.mbSpace(Spaces.get(spaceName)).spec(),
             ExecutorCache.data(dataUri), seed, batch));
   }
 

@@ -19,9 +19,9 @@ import org.subnetatlas.schemas.PredictorTables.Standalone;
 import org.subnetatlas.spaces.MbArch;
 import org.subnetatlas.spaces.MbConvSpace;
 import org.subnetatlas.spaces.Spaces;
-import org.subnetatlas.udfs.EvalConfig;
-import org.subnetatlas.udfs.StandaloneTrainer;
-import org.subnetatlas.udfs.SupernetConfig;
+import org.subnetatlas.udfs.evaluation.EvalConfig;
+import org.subnetatlas.udfs.training.StandaloneTrainer;
+import org.subnetatlas.udfs.training.SupernetConfig;
 
 /**
  * Trains sub-networks from scratch per partition: rows (arch_id, encoding, seed) in, learning

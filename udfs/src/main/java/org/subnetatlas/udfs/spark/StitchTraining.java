@@ -28,13 +28,13 @@ import org.subnetatlas.schemas.Tables.Supernets;
 import org.subnetatlas.spaces.Spaces;
 import org.subnetatlas.spaces.StitchArch;
 import org.subnetatlas.spaces.StitchedSpace;
-import org.subnetatlas.udfs.DjlRuntime;
-import org.subnetatlas.udfs.EvalResult;
-import org.subnetatlas.udfs.FashionData;
-import org.subnetatlas.udfs.PhaseHistory;
-import org.subnetatlas.udfs.StitchConfig;
-import org.subnetatlas.udfs.StitchTrainer;
-import org.subnetatlas.udfs.TrainedStitches;
+import org.subnetatlas.udfs.nets.DjlRuntime;
+import org.subnetatlas.udfs.evaluation.EvalResult;
+import org.subnetatlas.udfs.data.FashionData;
+import org.subnetatlas.udfs.training.PhaseHistory;
+import org.subnetatlas.udfs.training.StitchConfig;
+import org.subnetatlas.udfs.training.StitchTrainer;
+import org.subnetatlas.udfs.evaluation.TrainedStitches;
 
 /**
  * Trains a stitched family inside one Spark task (run it on a one-partition dataset), or loads

@@ -23,11 +23,11 @@ import org.subnetatlas.schemas.Tables.Measurements;
 import org.subnetatlas.spaces.MbArch;
 import org.subnetatlas.spaces.SearchSpace;
 import org.subnetatlas.spaces.Spaces;
-import org.subnetatlas.udfs.DjlRuntime;
-import org.subnetatlas.udfs.EvalConfig;
-import org.subnetatlas.udfs.EvalResult;
-import org.subnetatlas.udfs.NonFiniteMetricsException;
-import org.subnetatlas.udfs.SubnetEvaluator;
+import org.subnetatlas.udfs.nets.DjlRuntime;
+import org.subnetatlas.udfs.evaluation.EvalConfig;
+import org.subnetatlas.udfs.evaluation.EvalResult;
+import org.subnetatlas.udfs.evaluation.NonFiniteMetricsException;
+import org.subnetatlas.udfs.evaluation.SubnetEvaluator;
 
 /**
  * Evaluates sub-networks per partition: the supernet, the data and the evaluator are loaded once

@@ -25,15 +25,15 @@ import org.subnetatlas.schemas.Tables.Measurements;
 import org.subnetatlas.spaces.MbArch;
 import org.subnetatlas.spaces.MbConvSpace;
 import org.subnetatlas.spaces.Spaces;
-import org.subnetatlas.udfs.DjlRuntime;
-import org.subnetatlas.udfs.TrainedSupernet;
-import org.subnetatlas.udfs.measure.EnergyMeter;
-import org.subnetatlas.udfs.measure.ExclusiveMeasurement;
-import org.subnetatlas.udfs.measure.LatencyMeter;
-import org.subnetatlas.udfs.measure.LatencyStats;
-import org.subnetatlas.udfs.measure.MbTiming;
-import org.subnetatlas.udfs.measure.MeasureSettings;
-import org.subnetatlas.udfs.measure.MemoryModel;
+import org.subnetatlas.udfs.nets.DjlRuntime;
+import org.subnetatlas.udfs.evaluation.TrainedSupernet;
+import org.subnetatlas.udfs.measurement.EnergyMeter;
+import org.subnetatlas.udfs.measurement.ExclusiveMeasurement;
+import org.subnetatlas.udfs.measurement.LatencyMeter;
+import org.subnetatlas.udfs.measurement.LatencyStats;
+import org.subnetatlas.udfs.measurement.MbTiming;
+import org.subnetatlas.udfs.measurement.MeasureSettings;
+import org.subnetatlas.udfs.measurement.MemoryModel;
 
 /**
  * Measures latency (batch 1 and a throughput batch), energy and memory of sub-networks per

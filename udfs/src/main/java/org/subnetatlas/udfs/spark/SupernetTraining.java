@@ -21,12 +21,12 @@ import org.slf4j.LoggerFactory;
 import org.subnetatlas.schemas.Tables.Supernets;
 import org.subnetatlas.spaces.MbConvSpace;
 import org.subnetatlas.spaces.Spaces;
-import org.subnetatlas.udfs.FashionData;
-import org.subnetatlas.udfs.HadoopConf;
-import org.subnetatlas.udfs.PhaseHistory;
-import org.subnetatlas.udfs.SupernetConfig;
-import org.subnetatlas.udfs.SupernetTrainer;
-import org.subnetatlas.udfs.TrainedSupernet;
+import org.subnetatlas.udfs.data.FashionData;
+import org.subnetatlas.udfs.data.HadoopConf;
+import org.subnetatlas.udfs.training.PhaseHistory;
+import org.subnetatlas.udfs.training.SupernetConfig;
+import org.subnetatlas.udfs.training.SupernetTrainer;
+import org.subnetatlas.udfs.evaluation.TrainedSupernet;
 
 /**
  * Trains one supernet inside a Spark task (run it on a one-partition dataset), so training runs
