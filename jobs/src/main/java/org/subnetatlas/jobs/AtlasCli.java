@@ -1,5 +1,6 @@
 package org.subnetatlas.jobs;
 
+import org.subnetatlas.transforms.BadInputException;
 import java.io.PrintWriter;
 import org.apache.spark.SparkException;
 import org.slf4j.Logger;

@@ -1,5 +1,6 @@
 package org.subnetatlas.jobs;
 
+import org.subnetatlas.transforms.BadInputException;
 import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;

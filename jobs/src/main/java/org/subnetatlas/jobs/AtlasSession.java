@@ -1,5 +1,6 @@
 package org.subnetatlas.jobs;
 
+import org.subnetatlas.transforms.BadInputException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

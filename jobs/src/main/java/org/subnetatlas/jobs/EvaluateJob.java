@@ -1,5 +1,10 @@
 package org.subnetatlas.jobs;
 
+import org.subnetatlas.transforms.TrainedSupernets;
+import org.subnetatlas.jobs.settings.SupernetKeys;
+import org.subnetatlas.jobs.settings.EvaluateKeys;
+import static org.subnetatlas.jobs.settings.EvaluateKeys.*;
+import org.subnetatlas.transforms.BadInputException;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
@@ -47,13 +52,6 @@ public final class EvaluateJob extends StageCommand {
 
   private static final Logger LOG = LoggerFactory.getLogger(EvaluateJob.class);
 
-  static final String PARTITIONS = AtlasConfig.PREFIX + "eval.partitions";
-  static final String THREADS = AtlasConfig.PREFIX + "eval.threads";
-  static final String RECAL_IMAGES = AtlasConfig.PREFIX + "eval.recalibration-images";
-  static final String EVAL_IMAGES = AtlasConfig.PREFIX + "eval.images";
-  static final String BATCH = AtlasConfig.PREFIX + "eval.batch-size";
-  static final String BN_RECALIBRATE = AtlasConfig.PREFIX + "eval.bn-recalibrate";
-  static final String FORCE = AtlasConfig.PREFIX + "eval.force";
 
   @Option(names = "--space", description = "Search space. Default: mbv3-tiny.")
   String space;
@@ -73,8 +71,8 @@ public final class EvaluateJob extends StageCommand {
 
   @Override
   Map<String, String> overrides() {
-    return settings(AtlasConfig.SPACE, space, EVAL_IMAGES, evalImages, RECAL_IMAGES, recalImages,
-        BN_RECALIBRATE, bnRecalibrate, FORCE, force);
+    return settings(AtlasConfig.SPACE, space, EVAL_IMAGES.key(), evalImages, RECAL_IMAGES.key(),
+        recalImages, BN_RECALIBRATE.key(), bnRecalibrate, FORCE.key(), force);
   }
 
   @Override
@@ -86,15 +84,6 @@ public final class EvaluateJob extends StageCommand {
     System.exit(AtlasCli.execute(new CommandLine(new EvaluateJob()), args));
   }
 
-  static EvalConfig evalConfig(AtlasConfig config) {
-    EvalConfig d = EvalConfig.defaults();
-    return new EvalConfig(
-        config.getInt(RECAL_IMAGES, d.recalibrationImages(), 1, 1_000_000),
-        config.getInt(EVAL_IMAGES, d.evalImages(), 1, 1_000_000),
-        config.getInt(BATCH, d.batchSize(), 1, 65_536),
-        config.getBoolean(BN_RECALIBRATE, d.recalibrateBn()));
-  }
-
   static final class EvaluateStage implements Stage {
     @Override
     public String name() {
@@ -103,22 +92,22 @@ public final class EvaluateJob extends StageCommand {
 
     @Override
     public void validate(AtlasConfig config) {
-      TrainSupernetJob.trainableSpec(config);
-      evalConfig(config);
-      config.getInt(PARTITIONS, 48, 1, 1_000_000);
-      config.getInt(THREADS, 1, 1, 1024);
-      config.getBoolean(FORCE, false);
+      SupernetKeys.trainableSpec(config);
+      EvaluateKeys.evalConfig(config);
+      PARTITIONS.get(config);
+      THREADS.get(config);
+      FORCE.get(config);
       DataDirChecks.requireFashionMnist(config);
     }
 
     @Override
     public void run(SparkSession spark, AtlasConfig config, LocalDate buildDate, RunRecorder run) {
       String space = config.require(AtlasConfig.SPACE);
-      EvalConfig eval = evalConfig(config);
-      Row supernet = latestSupernet(spark, space, buildDate);
+      EvalConfig eval = EvaluateKeys.evalConfig(config);
+      Row supernet = TrainedSupernets.latest(spark, space, buildDate);
       String supernetId = supernet.getAs(Supernets.SUPERNET_ID);
       String checkpoint = supernet.getAs(Supernets.CHECKPOINT_URI);
-      verifyCheckpoint(spark, TrainSupernetJob.trainableSpec(config), checkpoint);
+      verifyCheckpoint(spark, SupernetKeys.trainableSpec(config), checkpoint);
 
       Dataset<Row> todo = spark.table(Samples.TABLE.qualifiedName())
           .where(col(Samples.BUILD_DATE).equalTo(lit(Date.valueOf(buildDate)))
@@ -132,7 +121,7 @@ public final class EvaluateJob extends StageCommand {
         throw new BadInputException("no sampled architectures of " + space + " for " + buildDate
             + "; run `atlas sample --date " + buildDate + "` first");
       }
-      if (!config.getBoolean(FORCE, false)) {
+      if (!FORCE.get(config)) {
         Dataset<Row> done = spark.table(Measurements.TABLE.qualifiedName())
             .where(col(Measurements.BUILD_DATE).equalTo(lit(Date.valueOf(buildDate)))
                 .and(col(Measurements.SUPERNET_ID).equalTo(supernetId))
@@ -149,7 +138,7 @@ public final class EvaluateJob extends StageCommand {
         summarize(spark, space, supernetId, buildDate);
         return;
       }
-      int partitions = (int) Math.min(total, config.getInt(PARTITIONS, 48, 1, 1_000_000));
+      int partitions = (int) Math.min(total, PARTITIONS.get(config));
       LOG.info("evaluate: {} sub-networks of {} in {} partitions, supernet {}, {} recalibration + {} held-out images",
           total, space, partitions, supernetId.substring(0, 12),
           eval.recalibrateBn() ? eval.recalibrationImages() : 0, eval.evalImages());
@@ -157,7 +146,7 @@ public final class EvaluateJob extends StageCommand {
       List<Row> results;
       try (TaskProgress progress = new TaskProgress(spark, "evaluate", "sub-networks", total, 10)) {
         SubnetEvaluation fn = new SubnetEvaluation(space, checkpoint, config.data(), supernetId,
-            eval, config.getInt(THREADS, 1, 1, 1024), run.runId(), Date.valueOf(buildDate),
+            eval, THREADS.get(config), run.runId(), Date.valueOf(buildDate),
             progress.counter());
         // hash-partitioned, so a retried task sees the same rows; results are collected before
         // any write so the expensive evaluation never runs twice (a MERGE reads its source twice)
@@ -214,20 +203,6 @@ public final class EvaluateJob extends StageCommand {
       } catch (IOException e) {
         throw new BadInputException("supernet checkpoint " + checkpoint + ": " + e.getMessage(), e);
       }
-    }
-
-    static Row latestSupernet(SparkSession spark, String space, LocalDate buildDate) {
-      List<Row> rows = spark.table(Supernets.TABLE.qualifiedName())
-          .where(col(Supernets.SPACE).equalTo(space)
-              .and(col(Supernets.BUILD_DATE).equalTo(lit(Date.valueOf(buildDate)))))
-          .orderBy(col(Supernets.CREATED_AT).desc())
-          .limit(1)
-          .collectAsList();
-      if (rows.isEmpty()) {
-        throw new BadInputException("no supernet of " + space + " trained for " + buildDate
-            + "; run `atlas train-supernet --date " + buildDate + "` first");
-      }
-      return rows.get(0);
     }
   }
 }

@@ -1,5 +1,7 @@
 package org.subnetatlas.jobs;
 
+import org.subnetatlas.jobs.settings.SupernetKeys;
+import org.subnetatlas.transforms.BadInputException;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
@@ -149,7 +151,7 @@ public final class MeasureJob extends StageCommand {
 
     @Override
     public void validate(AtlasConfig config) {
-      TrainSupernetJob.trainableSpec(config);
+      SupernetKeys.trainableSpec(config);
       settings(config, 1);
       config.getInt(PARTITIONS, 2, 1, 100_000);
       config.getInt(LIMIT, 0, 0, Integer.MAX_VALUE);

@@ -1,5 +1,6 @@
 package org.subnetatlas.jobs;
 
+import org.subnetatlas.transforms.BadInputException;
 import static org.apache.spark.sql.functions.lit;
 
 import java.sql.Date;

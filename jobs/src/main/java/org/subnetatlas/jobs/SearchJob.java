@@ -1,5 +1,8 @@
 package org.subnetatlas.jobs;
 
+import org.subnetatlas.jobs.settings.EvaluateKeys;
+import org.subnetatlas.transforms.TrainedSupernets;
+import org.subnetatlas.transforms.BadInputException;
 import static org.apache.spark.sql.functions.col;
 
 import java.sql.Date;
@@ -87,8 +90,8 @@ public final class SearchJob extends StageCommand {
   @Override
   Map<String, String> overrides() {
     return settings(AtlasConfig.SPACE, space, POPULATION, population, ITERATIONS, iterations,
-        BUDGET_FRACTIONS, fractions, TOP_K, topK, EvaluateJob.EVAL_IMAGES, evalImages,
-        EvaluateJob.RECAL_IMAGES, recalImages);
+        BUDGET_FRACTIONS, fractions, TOP_K, topK, EvaluateKeys.EVAL_IMAGES.key(), evalImages,
+        EvaluateKeys.RECAL_IMAGES.key(), recalImages);
   }
 
   @Override
@@ -158,7 +161,7 @@ public final class SearchJob extends StageCommand {
       fractions(config);
       config.getInt(TOP_K, 3, 1, 1000);
       config.getDouble(LATENCY_BUDGET, 0, 0, 1e9);
-      EvaluateJob.evalConfig(config);
+      EvaluateKeys.evalConfig(config);
       DataDirChecks.requireFashionMnist(config);
     }
 
@@ -214,7 +217,7 @@ public final class SearchJob extends StageCommand {
         }
       }
       Map<String, Double> measured = measure(spark, config, spaceName, buildDate, found, run);
-      Row supernet = EvaluateJob.EvaluateStage.latestSupernet(spark, spaceName, buildDate);
+      Row supernet = TrainedSupernets.latest(spark, spaceName, buildDate);
       String searchConfig = new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(settings).toString();
       List<Row> out = new ArrayList<>();
       for (Object[] r : found) {
@@ -243,7 +246,7 @@ public final class SearchJob extends StageCommand {
     /** Inherited-weight top-1 of the found architectures through the evaluate stage's path. */
     private static Map<String, Double> measure(SparkSession spark, AtlasConfig config,
         String spaceName, LocalDate buildDate, List<Object[]> found, RunRecorder run) {
-      Row supernet = EvaluateJob.EvaluateStage.latestSupernet(spark, spaceName, buildDate);
+      Row supernet = TrainedSupernets.latest(spark, spaceName, buildDate);
       StructType schema = new StructType()
           .add(Architectures.ARCH_ID, DataTypes.StringType, false)
           .add(Architectures.SPACE, DataTypes.StringType, false)
@@ -258,10 +261,10 @@ public final class SearchJob extends StageCommand {
       Map<String, Double> out = new HashMap<>();
       try (TaskProgress progress = new TaskProgress(spark, "search", "sub-networks", input.size(), 10)) {
         SubnetEvaluation fn = new SubnetEvaluation(spaceName, supernet.getAs(Supernets.CHECKPOINT_URI),
-            config.data(), supernet.getAs(Supernets.SUPERNET_ID), EvaluateJob.evalConfig(config),
-            config.getInt(EvaluateJob.THREADS, 1, 1, 1024), run.runId(), Date.valueOf(buildDate),
+            config.data(), supernet.getAs(Supernets.SUPERNET_ID), EvaluateKeys.evalConfig(config),
+            EvaluateKeys.THREADS.get(config), run.runId(), Date.valueOf(buildDate),
             progress.counter());
-        int partitions = Math.max(1, Math.min(input.size(), config.getInt(EvaluateJob.PARTITIONS, 48, 1, 1_000_000)));
+        int partitions = Math.max(1, Math.min(input.size(), EvaluateKeys.PARTITIONS.get(config)));
         for (Row r : spark.createDataFrame(input, schema).repartition(partitions)
             .mapPartitions(fn, Encoders.row(SubnetEvaluation.RESULT_SCHEMA)).collectAsList()) {
           out.put(r.getAs(Measurements.ARCH_ID), r.getAs(Measurements.TOP1));

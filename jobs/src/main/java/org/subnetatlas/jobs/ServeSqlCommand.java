@@ -1,5 +1,6 @@
 package org.subnetatlas.jobs;
 
+import org.subnetatlas.transforms.BadInputException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;

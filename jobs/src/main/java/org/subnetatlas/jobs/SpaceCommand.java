@@ -1,5 +1,6 @@
 package org.subnetatlas.jobs;
 
+import org.subnetatlas.transforms.BadInputException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

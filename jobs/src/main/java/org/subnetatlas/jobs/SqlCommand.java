@@ -1,5 +1,6 @@
 package org.subnetatlas.jobs;
 
+import org.subnetatlas.transforms.BadInputException;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,7 @@
 package org.subnetatlas.jobs;
 
+import org.subnetatlas.transforms.TrainedSupernets;
+import org.subnetatlas.transforms.BadInputException;
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.first;
@@ -202,7 +204,7 @@ public final class TrainPredictorJob extends StageCommand {
       MbConvSpace mb = (MbConvSpace) Spaces.get(space);
       long proxySeed = config.getLong(PROXY_SEED, ZeroCostProxies.DEFAULT_SEED, Long.MIN_VALUE, Long.MAX_VALUE);
       int proxyBatch = config.getInt(PROXY_BATCH, ZeroCostProxies.DEFAULT_BATCH, 1, 4096);
-      String supernetId = EvaluateJob.EvaluateStage.latestSupernet(spark, space, buildDate)
+      String supernetId = TrainedSupernets.latest(spark, space, buildDate)
           .getAs(Supernets.SUPERNET_ID);
 
       Map<String, Long> read = versions(spark, Measurements.TABLE, Architectures.TABLE);

@@ -1,5 +1,9 @@
 package org.subnetatlas.jobs;
 
+import org.subnetatlas.jobs.settings.EvaluateKeys;
+import org.subnetatlas.jobs.settings.SupernetKeys;
+import org.subnetatlas.transforms.TrainedSupernets;
+import org.subnetatlas.transforms.BadInputException;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
@@ -78,8 +82,8 @@ public final class TrainStandaloneJob extends StageCommand {
   @Override
   Map<String, String> overrides() {
     return settings(AtlasConfig.SPACE, space, COUNT, count, SEEDS, seeds, EPOCHS, epochs,
-        TRAIN_IMAGES, trainImages, EvaluateJob.EVAL_IMAGES, evalImages,
-        EvaluateJob.RECAL_IMAGES, recalImages);
+        TRAIN_IMAGES, trainImages, EvaluateKeys.EVAL_IMAGES.key(), evalImages,
+        EvaluateKeys.RECAL_IMAGES.key(), recalImages);
   }
 
   @Override
@@ -99,14 +103,14 @@ public final class TrainStandaloneJob extends StageCommand {
 
     @Override
     public void validate(AtlasConfig config) {
-      TrainSupernetJob.trainableSpec(config);
+      SupernetKeys.trainableSpec(config);
       config.getInt(COUNT, 30, 3, 100_000);
       config.getInt(SEEDS, 2, 1, 100);
       config.getInt(EPOCHS, 3, 1, 1000);
       config.getInt(TRAIN_IMAGES, 6000, 100, 10_000_000);
       config.getDouble(LR, 0.1, 1e-6, 10);
       config.getInt(PARTITIONS, 2, 1, 10_000);
-      EvaluateJob.evalConfig(config);
+      EvaluateKeys.evalConfig(config);
       DataDirChecks.requireFashionMnist(config);
     }
 
@@ -116,7 +120,7 @@ public final class TrainStandaloneJob extends StageCommand {
       int count = config.getInt(COUNT, 30, 3, 100_000);
       int seeds = config.getInt(SEEDS, 2, 1, 100);
       int epochs = config.getInt(EPOCHS, 3, 1, 1000);
-      Row supernet = EvaluateJob.EvaluateStage.latestSupernet(spark, space, buildDate);
+      Row supernet = TrainedSupernets.latest(spark, space, buildDate);
       String supernetId = supernet.getAs(Supernets.SUPERNET_ID);
       List<Row> measured = spark.table(Measurements.TABLE.qualifiedName())
           .where(col(Measurements.BUILD_DATE).equalTo(lit(Date.valueOf(buildDate)))
@@ -148,14 +152,14 @@ public final class TrainStandaloneJob extends StageCommand {
           jobs.add(RowFactory.create(r.getAs(Architectures.ARCH_ID), r.getAs(Architectures.ENCODING), 1000L + s));
         }
       }
-      SupernetConfig cfg = TrainSupernetJob.supernetConfig(config)
+      SupernetConfig cfg = SupernetKeys.supernetConfig(config)
           .withMaxTrainImages(config.getInt(TRAIN_IMAGES, 6000, 100, 10_000_000));
       LOG.info("train-standalone: {} sub-networks × {} seeds, {} epochs on {} images each",
           count, seeds, epochs, cfg.maxTrainImages());
       List<Row> results;
       try (TaskProgress progress = new TaskProgress(spark, "train-standalone", "trainings", jobs.size(), 10)) {
         StandaloneTraining fn = new StandaloneTraining(space, config.data(), cfg, epochs,
-            config.getDouble(LR, 0.1, 1e-6, 10), EvaluateJob.evalConfig(config), progress.counter());
+            config.getDouble(LR, 0.1, 1e-6, 10), EvaluateKeys.evalConfig(config), progress.counter());
         // collected before the MERGE, which reads its source twice
         results = spark.createDataFrame(jobs, in)
             .repartition(Math.min(jobs.size(), config.getInt(PARTITIONS, 2, 1, 10_000)), col(Standalone.ARCH_ID))

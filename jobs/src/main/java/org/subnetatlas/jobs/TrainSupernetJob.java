@@ -1,5 +1,7 @@
 package org.subnetatlas.jobs;
 
+import static org.subnetatlas.jobs.settings.SupernetKeys.*;
+import org.subnetatlas.transforms.BadInputException;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
@@ -46,12 +48,6 @@ public final class TrainSupernetJob extends StageCommand {
 
   private static final Logger LOG = LoggerFactory.getLogger(TrainSupernetJob.class);
 
-  static final String EPOCHS = AtlasConfig.PREFIX + "train.epochs";
-  static final String MAX_IMAGES = AtlasConfig.PREFIX + "train.max-images";
-  static final String BATCH = AtlasConfig.PREFIX + "train.batch-size";
-  static final String SEED = AtlasConfig.PREFIX + "train.seed";
-  static final String THREADS = AtlasConfig.PREFIX + "train.threads";
-  static final String FORCE = AtlasConfig.PREFIX + "train.force";
 
   @Option(names = "--space", description = "Search space with a trainable supernet. Default: mbv3-tiny.")
   String space;
@@ -68,7 +64,8 @@ public final class TrainSupernetJob extends StageCommand {
 
   @Override
   Map<String, String> overrides() {
-    return settings(AtlasConfig.SPACE, space, EPOCHS, epochs, MAX_IMAGES, maxImages, FORCE, force);
+    return settings(AtlasConfig.SPACE, space, EPOCHS.key(), epochs, MAX_IMAGES.key(), maxImages,
+        FORCE.key(), force);
   }
 
   @Override
@@ -78,45 +75,6 @@ public final class TrainSupernetJob extends StageCommand {
 
   public static void main(String[] args) {
     System.exit(AtlasCli.execute(new CommandLine(new TrainSupernetJob()), args));
-  }
-
-  /** The trainable spec of the configured space, or bad input. */
-  static MbConvSpec trainableSpec(AtlasConfig config) {
-    String name = config.require(AtlasConfig.SPACE);
-    SearchSpace space = Spaces.get(name);
-    if (!(space instanceof MbConvSpace mb) || mb.spec().inputChannels() != 1
-        || mb.spec().resolutionChoices().stream().anyMatch(r -> r > 28)) {
-      throw new BadInputException("--space " + name + ": no supernet can be trained on"
-          + " Fashion-MNIST (28x28 grayscale) for this space; it is for sampling and analytic"
-          + " cost only. Trainable: mbv3-tiny");
-    }
-    return mb.spec();
-  }
-
-  /** The training recipe: the defaults with the configured overrides. */
-  static SupernetConfig supernetConfig(AtlasConfig config) {
-    SupernetConfig c = SupernetConfig.defaults();
-    String epochs = config.get(EPOCHS, null);
-    if (epochs != null) {
-      try {
-        int[] e = Arrays.stream(epochs.split(",")).map(String::trim).mapToInt(Integer::parseInt)
-            .toArray();
-        if (e.length != c.phases().size() || Arrays.stream(e).anyMatch(x -> x < 0 || x > 1000)) {
-          throw new NumberFormatException();
-        }
-        c = c.withEpochs(e);
-      } catch (NumberFormatException ex) {
-        throw new BadInputException(EPOCHS + "=" + epochs + ": expected " + c.phases().size()
-            + " comma-separated epoch counts (largest,kernel,depth,expand), each 0..1000");
-      }
-    }
-    c = c.withMaxTrainImages(config.getInt(MAX_IMAGES, c.maxTrainImages(), 0, 10_000_000));
-    c = c.withBatchSize(config.getInt(BATCH, c.batchSize(), 2, 65_536));
-    c = c.withSeed(config.getLong(SEED, c.seed(), Long.MIN_VALUE, Long.MAX_VALUE));
-    int threads = config.getInt(THREADS, c.intraOpThreads(), 1, 1024);
-    return new SupernetConfig(c.phases(), c.batchSize(), c.sandwichRandom(), c.kdRatio(),
-        c.labelSmoothing(), c.momentum(), c.weightDecay(), c.gradClip(), c.warmupSteps(),
-        c.maxTrainImages(), c.flip(), c.channelsLast(), threads, c.seed());
   }
 
   static final class TrainStage implements Stage {
@@ -129,7 +87,7 @@ public final class TrainSupernetJob extends StageCommand {
     public void validate(AtlasConfig config) {
       trainableSpec(config);
       supernetConfig(config);
-      config.getBoolean(FORCE, false);
+      FORCE.get(config);
       DataDirChecks.requireFashionMnist(config);
     }
 
@@ -144,7 +102,7 @@ public final class TrainSupernetJob extends StageCommand {
       String checkpoint = EvaluateUdf.checkpointUri(config.warehouse(), spec.name(),
           buildDate.toString(), supernetId);
 
-      if (!config.getBoolean(FORCE, false) && alreadyTrained(spark, supernetId, checkpoint)) {
+      if (!FORCE.get(config) && alreadyTrained(spark, supernetId, checkpoint)) {
         LOG.info("train-supernet: supernet {} for {} already trained at {}; --force retrains",
             supernetId.substring(0, 12), buildDate, checkpoint);
         run.count("supernets_reused", 1);

@@ -1,5 +1,6 @@
 package org.subnetatlas.jobs;
 
+import org.subnetatlas.transforms.BadInputException;
 import java.time.LocalDate;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;

@@ -1,4 +1,4 @@
-package org.subnetatlas.jobs;
+package org.subnetatlas.transforms;
 
 /**
  * Bad usage or bad input: the message names the input and what is wrong. The CLI prints it on
