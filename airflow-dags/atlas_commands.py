@@ -13,19 +13,35 @@ Deployment settings come from the environment of the Airflow scheduler and worke
 """
 
 import os
+import zipfile
+from pathlib import Path
 
-# The nightly build, in order (the same order as Stages.nightly() in the jobs module).
-STAGES = (
-    "sample",
-    "train-supernet",
-    "train-stitches",
-    "evaluate",
-    "measure",
-    "validate",
-    "train-predictor",
-    "search",
-    "release",
-)
+# Where the jobs module keeps the nightly order: inside the jar, and in a source checkout.
+STAGES_RESOURCE = "org/subnetatlas/jobs/nightly-stages.txt"
+SOURCE_STAGES = Path(__file__).resolve().parent.parent / "jobs" / "src" / "main" / "resources" \
+    / STAGES_RESOURCE
+
+
+def parse_stages(text):
+    """Stage names, one per line, ``#`` comments and blank lines skipped."""
+    return tuple(line.strip() for line in text.splitlines()
+                 if line.strip() and not line.strip().startswith("#"))
+
+
+def nightly_stages(jar=None):
+    """The nightly build, in order, as the jobs module declares it (``atlas nightly --list-stages``).
+
+    Read from the jar the DAG submits, so the DAG and the driver cannot disagree; from the source
+    checkout when that jar is not there (development and tests).
+    """
+    jar = jar or settings()["jar"]
+    if os.path.isfile(jar):
+        with zipfile.ZipFile(jar) as z:
+            return parse_stages(z.read(STAGES_RESOURCE).decode("utf-8"))
+    if SOURCE_STAGES.is_file():
+        return parse_stages(SOURCE_STAGES.read_text(encoding="utf-8"))
+    raise FileNotFoundError(f"{jar}: no such jar, and no source checkout at {SOURCE_STAGES}")
+
 
 MAIN_CLASS = "org.subnetatlas.jobs.AtlasCli"
 DATE_TEMPLATE = "{{ ds }}"
@@ -45,6 +61,10 @@ def settings(environ=None):
         "properties_file": os.path.join(conf_dir, profile + ".properties"),
         "conn_id": env.get("ATLAS_SPARK_CONN", "spark_atlas"),
     }
+
+
+# The nightly build, in order (see nightly_stages).
+STAGES = nightly_stages()
 
 
 def task_id(stage):

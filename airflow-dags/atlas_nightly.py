@@ -15,7 +15,7 @@ import pendulum
 from airflow import DAG
 from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
 
-from atlas_commands import operator_kwargs
+from atlas_commands import STAGES, operator_kwargs
 
 default_args = {
     "owner": "subnet-atlas",
@@ -36,15 +36,7 @@ with DAG(
     default_args=default_args,
     tags=["subnet-atlas"],
 ) as dag:
-    sample = SparkSubmitOperator(**operator_kwargs("sample"))
-    train_supernet = SparkSubmitOperator(**operator_kwargs("train-supernet"))
-    train_stitches = SparkSubmitOperator(**operator_kwargs("train-stitches"))
-    evaluate = SparkSubmitOperator(**operator_kwargs("evaluate"))
-    measure = SparkSubmitOperator(**operator_kwargs("measure"))
-    validate = SparkSubmitOperator(**operator_kwargs("validate"))
-    train_predictor = SparkSubmitOperator(**operator_kwargs("train-predictor"))
-    search = SparkSubmitOperator(**operator_kwargs("search"))
-    release = SparkSubmitOperator(**operator_kwargs("release"))
-
-    (sample >> train_supernet >> train_stitches >> evaluate >> measure >> validate
-     >> train_predictor >> search >> release)
+    tasks = [SparkSubmitOperator(**operator_kwargs(stage)) for stage in STAGES]
+    # one after another, in the order the jobs module declares
+    for upstream, downstream in zip(tasks, tasks[1:]):
+        upstream >> downstream

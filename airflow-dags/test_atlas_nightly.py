@@ -2,9 +2,10 @@
 
   python3 -m unittest discover -s airflow-dags -p 'test_*.py'      structure + command lines
 
-The structural tests read atlas_nightly.py with ``ast`` (importing it needs Airflow) and check
-what Airflow would build from it: task ids, their order, operator arguments, schedule, catchup,
-max_active_runs and retries. The command-line tests check the exact spark-submit lines.
+The structural tests read atlas_nightly.py with ``ast`` and run it against recording stand-ins for
+the Airflow names it imports (Airflow cannot be installed here), and check what Airflow would build
+from it: task ids, their order (the jobs module's nightly-stages.txt), operator arguments,
+schedule, catchup, max_active_runs and retries. The command-line tests check the exact spark-submit lines.
 
   ATLAS_DAG_RUN=1 python3 -m unittest test_atlas_nightly.DagCommandsOnClusterTest
 
@@ -15,11 +16,16 @@ runs the DAG's own command lines for one date against the local standalone clust
 import ast
 import os
 import re
+import sys
+import tempfile
+import types
 import unittest
+import zipfile
 from pathlib import Path
+from unittest import mock
 
 import atlas_commands
-from atlas_commands import STAGES
+from atlas_commands import SOURCE_STAGES, STAGES
 
 HERE = Path(__file__).resolve().parent
 DAG_FILE = HERE / "atlas_nightly.py"
@@ -49,8 +55,6 @@ class DagFile:
         self.imports = {}
         self.assigns = {}
         self.dag_call = None
-        self.tasks = []  # (variable, stage) in file order
-        self.chains = []
         for node in ast.walk(self.tree):
             if isinstance(node, ast.ImportFrom):
                 for a in node.names:
@@ -63,29 +67,50 @@ class DagFile:
             elif isinstance(node, ast.Assign) and len(node.targets) == 1 \
                     and isinstance(node.targets[0], ast.Name):
                 self.assigns[node.targets[0].id] = node.value
-                self._task(node.targets[0].id, node.value)
-            elif isinstance(node, ast.Expr) and isinstance(node.value, ast.BinOp):
-                self.chains.append(self._flatten(node.value))
-
-    def _task(self, var, value):
-        if not (isinstance(value, ast.Call) and getattr(value.func, "id", None) == "SparkSubmitOperator"):
-            return
-        if value.args or len(value.keywords) != 1 or value.keywords[0].arg is not None:
-            raise AssertionError(f"{var}: expected SparkSubmitOperator(**operator_kwargs(stage))")
-        inner = value.keywords[0].value
-        if not (isinstance(inner, ast.Call) and getattr(inner.func, "id", None) == "operator_kwargs"):
-            raise AssertionError(f"{var}: keyword arguments must come from operator_kwargs")
-        self.tasks.append((var, literal(inner.args[0])))
-
-    def _flatten(self, node):
-        if isinstance(node, ast.BinOp):
-            if not isinstance(node.op, ast.RShift):
-                raise AssertionError("dependencies must be written with >>")
-            return self._flatten(node.left) + self._flatten(node.right)
-        return [node.id]
 
     def dag_kwargs(self):
         return {k.arg: k.value for k in self.dag_call.keywords}
+
+
+def run_dag_file(path):
+    """Runs the DAG file against stand-ins for the Airflow names it imports (Airflow cannot be
+    installed here); they record each operator's keyword arguments and each ``>>`` edge."""
+    operators, edges = [], []
+
+    class Operator:
+        def __init__(self, **kwargs):
+            self.kwargs = kwargs
+            operators.append(kwargs)
+
+        def __rshift__(self, other):
+            edges.append((self.kwargs["task_id"], other.kwargs["task_id"]))
+            return other
+
+    class Dag:
+        def __init__(self, **kwargs):
+            self.kwargs = kwargs
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+    stand_ins = {}
+    for name in ("airflow", "airflow.providers", "airflow.providers.apache",
+                 "airflow.providers.apache.spark", "airflow.providers.apache.spark.operators",
+                 "airflow.providers.apache.spark.operators.spark_submit"):
+        stand_ins[name] = types.ModuleType(name)
+    stand_ins["airflow"].DAG = Dag
+    stand_ins["airflow.providers.apache.spark.operators.spark_submit"].SparkSubmitOperator = Operator
+    try:
+        import pendulum  # noqa: F401
+    except ImportError:
+        stand_ins["pendulum"] = types.ModuleType("pendulum")
+        stand_ins["pendulum"].datetime = lambda *a, **kw: (a, kw)
+    with mock.patch.dict(sys.modules, stand_ins):
+        exec(compile(path.read_text(), str(path), "exec"), {"__name__": "atlas_nightly"})
+    return operators, edges
 
 
 class DagStructureTest(unittest.TestCase):
@@ -93,6 +118,7 @@ class DagStructureTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.dag = DagFile(DAG_FILE)
+        cls.operators, cls.edges = run_dag_file(DAG_FILE)
 
     def test_imports_the_spark_submit_operator_and_the_plain_python_commands(self):
         self.assertEqual("airflow.providers.apache.spark.operators.spark_submit",
@@ -100,15 +126,24 @@ class DagStructureTest(unittest.TestCase):
         self.assertEqual("atlas_commands", self.dag.imports.get("operator_kwargs"))
         self.assertEqual("airflow", self.dag.imports.get("DAG"))
 
-    def test_one_task_per_stage_in_the_pipeline_order(self):
-        self.assertEqual(list(STAGES), [stage for _, stage in self.dag.tasks])
-        for var, stage in self.dag.tasks:
-            self.assertEqual(atlas_commands.task_id(stage), var,
-                             "the variable is named after the task id")
+    def test_one_task_per_stage_in_the_jobs_modules_order(self):
+        self.assertEqual(list(atlas_commands.parse_stages(SOURCE_STAGES.read_text())),
+                         [op["application_args"][0] for op in self.operators])
+        for op in self.operators:
+            self.assertEqual(atlas_commands.operator_kwargs(op["application_args"][0]), op)
 
     def test_the_stages_run_one_after_another(self):
-        self.assertEqual(1, len(self.dag.chains), "one dependency chain")
-        self.assertEqual([atlas_commands.task_id(s) for s in STAGES], self.dag.chains[0])
+        ids = [atlas_commands.task_id(s) for s in STAGES]
+        self.assertEqual(list(zip(ids, ids[1:])), self.edges)
+
+    def test_the_stage_list_is_read_from_the_jar_the_dag_submits(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            jar = os.path.join(tmp, "atlas-jobs-shaded.jar")
+            with zipfile.ZipFile(jar, "w") as z:
+                z.writestr(atlas_commands.STAGES_RESOURCE, "# order\nsample\n\nrelease\n")
+            self.assertEqual(("sample", "release"), atlas_commands.nightly_stages(jar))
+        self.assertEqual(STAGES, atlas_commands.nightly_stages("/no/such/atlas.jar"),
+                         "without the jar, the source checkout's list")
 
     def test_schedule_catchup_and_one_run_at_a_time(self):
         kw = self.dag.dag_kwargs()

@@ -37,16 +37,9 @@ export SPARK_HOME="$SPARK_HOME_DIR"
 export SPARK_SCALA_VERSION=2.12
 export DJL_CACHE_DIR="${DJL_CACHE_DIR:-$ATLAS_HOME/target/djl-cache}"
 
-# Spark on Java 17 needs these openings in the driver (Spark adds them to executors itself)
-OPENS=(-XX:+IgnoreUnrecognizedVMOptions
-  --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
-  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
-  --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED
-  --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
-  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED
-  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/sun.nio.cs=ALL-UNNAMED
-  --add-opens=java.base/sun.security.action=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
-  -Djdk.reflect.useDirectMethodHandle=false)
+# Spark on Java 17 needs these openings in the driver (Spark adds them to executors itself); the
+# list is pom.xml's spark.jvm.opens, the one copy
+read -r -a OPENS <<< "$(sed -n 's:.*<spark.jvm.opens>\(.*\)</spark.jvm.opens>.*:\1:p' "$ATLAS_HOME/pom.xml")"
 
 log() { echo "local-cluster: $*" >&2; }
 

@@ -14,18 +14,29 @@ import picocli.CommandLine.Option;
  * DAG runs them. Stops at the first failing stage; every table stays at its last commit.
  */
 @Command(name = "nightly", mixinStandardHelpOptions = true,
-    description = "Run every stage for one build date: sample, train-supernet, train-stitches, "
-        + "evaluate, measure, validate, train-predictor, search, release.")
+    description = "Run every stage for one build date, in the order --list-stages prints.")
 public class NightlyCommand extends AtlasCommand {
 
   private static final Logger LOG = LoggerFactory.getLogger(NightlyCommand.class);
 
-  @Option(names = "--date", paramLabel = "YYYY-MM-DD", required = true,
-      description = "Build date. Rerunning a date replaces its rows, never duplicates them.")
+  @Option(names = "--date", paramLabel = "YYYY-MM-DD",
+      description = "Build date (required to run). Rerunning a date replaces its rows, never duplicates them.")
   String date;
+
+  @Option(names = "--list-stages",
+      description = "Print the nightly stages in order, one per line, and exit; the DAG and scripts read this.")
+  boolean listStages;
 
   @Override
   public Integer call() {
+    if (listStages) {
+      Stages.nightlyNames().forEach(System.out::println);
+      return 0;
+    }
+    if (date == null) {
+      throw new CommandLine.ParameterException(new CommandLine(this),
+          "Missing required option: '--date=YYYY-MM-DD'");
+    }
     return runAll(config(), StageCommand.parseDate(date), "atlas nightly");
   }
 

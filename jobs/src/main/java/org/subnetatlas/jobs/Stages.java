@@ -1,25 +1,57 @@
 package org.subnetatlas.jobs;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 
 /** Runs stages with their audit rows, Spark job groups and one summary line each. */
 final class Stages {
 
   private static final Logger LOG = LoggerFactory.getLogger("org.subnetatlas.stage");
 
-  /** The nightly build, in order. Each new stage joins here, and so joins demo and nightly. */
+  /** Where the nightly order is written down, one stage name per line, {@code #} comments. */
+  static final String NIGHTLY_RESOURCE = "nightly-stages.txt";
+
+  /** The nightly build, in order: the stage commands named in {@link #NIGHTLY_RESOURCE}. */
   static List<Stage> nightly() {
-    return List.of(new SampleJob.SampleStage(), new TrainSupernetJob.TrainStage(),
-        new TrainStitchesJob.TrainStitchesStage(), new EvaluateJob.EvaluateStage(),
-        new MeasureJob.MeasureStage(), new ValidateJob.ValidateStage(),
-        new TrainPredictorJob.TrainPredictorStage(), new SearchJob.SearchStage(),
-        new ReleaseJob.ReleaseStage());
+    Map<String, Stage> byName = new TreeMap<>();
+    for (CommandLine sub : new CommandLine(new AtlasCli()).getSubcommands().values()) {
+      if (sub.getCommand() instanceof StageCommand command) {
+        byName.put(sub.getCommandName(), command.stage());
+      }
+    }
+    List<Stage> stages = new ArrayList<>();
+    for (String name : nightlyNames()) {
+      Stage stage = byName.get(name);
+      if (stage == null || !stage.name().equals(name)) {
+        throw new IllegalStateException(NIGHTLY_RESOURCE + ": no stage command " + name);
+      }
+      stages.add(stage);
+    }
+    return stages;
+  }
+
+  /** The stage names of the nightly build, in order. */
+  static List<String> nightlyNames() {
+    try (InputStream in = Stages.class.getResourceAsStream(NIGHTLY_RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException(NIGHTLY_RESOURCE + " missing from the classpath");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().map(String::strip)
+          .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private Stages() {}

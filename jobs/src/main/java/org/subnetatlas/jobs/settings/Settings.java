@@ -19,10 +19,10 @@ public final class Settings {
   private Settings() {}
 
   /** Every declaration by key; a key declared twice is a programming error. */
-  public static Map<String, Setting> all() {
-    Map<String, Setting> all = new TreeMap<>();
+  public static Map<String, Setting<?>> all() {
+    Map<String, Setting<?>> all = new TreeMap<>();
     for (Class<?> holder : HOLDERS) {
-      for (Setting s : declaredIn(holder)) {
+      for (Setting<?> s : declaredIn(holder)) {
         if (all.put(s.key(), s) != null) {
           throw new IllegalStateException("setting " + s.key() + " declared twice");
         }
@@ -31,13 +31,13 @@ public final class Settings {
     return all;
   }
 
-  static List<Setting> declaredIn(Class<?> holder) {
-    List<Setting> out = new ArrayList<>();
+  static List<Setting<?>> declaredIn(Class<?> holder) {
+    List<Setting<?>> out = new ArrayList<>();
     for (Field f : holder.getDeclaredFields()) {
       if (Modifier.isStatic(f.getModifiers()) && Setting.class.isAssignableFrom(f.getType())) {
         try {
           f.setAccessible(true);
-          out.add((Setting) f.get(null));
+          out.add((Setting<?>) f.get(null));
         } catch (IllegalAccessException e) {
           throw new IllegalStateException(e);
         }
