@@ -1,6 +1,7 @@
 package org.subnetatlas.udfs.measurement;
 
 import java.util.Arrays;
+import org.apache.commons.math3.stat.descriptive.rank.Percentile;
 
 /** Summary of timed repeats, in milliseconds per forward. Percentiles are nearest-rank. */
 public record LatencyStats(double p50Ms, double p90Ms, double p99Ms, double meanMs, double stdMs,
@@ -21,9 +22,9 @@ public record LatencyStats(double p50Ms, double p90Ms, double p99Ms, double mean
     return new LatencyStats(rank(ms, 0.50), rank(ms, 0.90), rank(ms, 0.99), mean, std, ms.length);
   }
 
-  /** Nearest-rank percentile of sorted values: the smallest value with at least q of them at or below. */
+  /** Nearest-rank percentile (commons-math's R_1): the smallest value with at least q of them at or below. */
   static double rank(double[] sorted, double q) {
-    int i = (int) Math.ceil(q * sorted.length) - 1;
-    return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+    return new Percentile(q * 100).withEstimationType(Percentile.EstimationType.R_1)
+        .evaluate(sorted);
   }
 }
