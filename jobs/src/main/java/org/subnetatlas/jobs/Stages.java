@@ -19,6 +19,9 @@ final class Stages {
 
   private static final Logger LOG = LoggerFactory.getLogger("org.subnetatlas.stage");
 
+  /** Delta's commit user metadata: the writing stage's name, in every table's history. */
+  static final String COMMIT_STAGE_KEY = "spark.databricks.delta.commitInfo.userMetadata";
+
   /** Where the nightly order is written down, one stage name per line, {@code #} comments. */
   static final String NIGHTLY_RESOURCE = "nightly-stages.txt";
 
@@ -62,6 +65,8 @@ final class Stages {
     RunRecorder run = new RunRecorder(stage.name(), args, config, buildDate);
     // label the work so the Spark UI and event logs read like the pipeline
     spark.sparkContext().setJobGroup(stage.name(), "atlas " + stage.name() + " " + buildDate, false);
+    // every Delta commit names its stage, so DESCRIBE HISTORY shows which stage wrote what
+    spark.conf().set(COMMIT_STAGE_KEY, stage.name());
     LOG.info("{}: started for {} (run {})", stage.name(), buildDate, run.runId());
     try {
       stage.run(spark, config, buildDate, run);
@@ -72,6 +77,7 @@ final class Stages {
       run.finish(spark, false, e.getClass().getSimpleName() + ": " + e.getMessage());
       throw e;
     } finally {
+      spark.conf().unset(COMMIT_STAGE_KEY);
       spark.sparkContext().clearJobGroup();
     }
   }

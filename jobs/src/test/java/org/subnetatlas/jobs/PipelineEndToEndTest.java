@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer.OrderAnnotation;
 import org.junit.jupiter.api.Order;
@@ -116,6 +117,18 @@ class PipelineEndToEndTest {
         runs.out().lines().toList());
   }
 
+  @Test
+  @Order(2)
+  void eachStageWritesTheTablesTheArchitectureDocNames() throws Exception {
+    Map<String, Set<String>> recorded = StageWrites.recorded(warehouse);
+    Set<String> ran = Set.of("sample", "train-supernet", "train-stitches", "evaluate", "measure");
+    assertEquals(ran, recorded.keySet(), "stages with commits");
+    for (Map.Entry<String, Set<String>> e : recorded.entrySet()) {
+      assertTrue(e.getValue().remove(Tables.Runs.TABLE.name()), e.getKey() + " wrote its audit row");
+    }
+    assertEquals(StageWrites.only(StageWrites.declared(), ran), recorded);
+  }
+
   /** Header first, then the data lines sorted. */
   private static List<String> sortedBody(String csv) {
     List<String> lines = csv.lines().toList();
@@ -125,7 +138,7 @@ class PipelineEndToEndTest {
   }
 
   @Test
-  @Order(2)
+  @Order(3)
   void everyMeasurementRowCarriesItsProtocolDeviceAndEnergyMethod() {
     Result rows = sql("SELECT count(*), count(top1), count(latency_p50_ms), count(latency_p90_ms), "
         + "count(latency_p99_ms), count(latency_mean_ms), count(latency_std_ms), "
@@ -161,7 +174,7 @@ class PipelineEndToEndTest {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void sqlFunctionsCostAndEvaluateInQueries() {
     Result r = sql("SELECT count(*) FROM atlas.architectures WHERE family = 'supernet' "
         + "AND atlas_macs(space, encoding) = macs AND atlas_params(space, encoding) = params");
@@ -173,7 +186,7 @@ class PipelineEndToEndTest {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void rerunningTheStagesForTheSameDateAddsNoRows() {
     Map<String, List<String>> before = snapshot();
     stage("sample", SAMPLE);
@@ -188,7 +201,7 @@ class PipelineEndToEndTest {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void badInputExitsTwoWithOneLineAndChangesNoTable() {
     Map<String, List<String>> before = snapshot();
     Result space = atlas("sample", "--space", "nope");
