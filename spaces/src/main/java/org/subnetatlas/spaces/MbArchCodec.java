@@ -22,13 +22,14 @@ final class MbArchCodec {
       }
     }
     MbConvSpec spec = space.spec();
+    MbConvChoices choices = space.choices();
     int stages = spec.stages().size();
     int maxDepth = spec.maxDepth();
     int[] d = intArray(object, "d", stages);
     for (int s = 0; s < stages; s++) {
-      if (!space.isDepth(d[s])) {
+      if (!choices.isDepth(d[s])) {
         throw InvalidArchException.field("d", "element " + s + " is " + d[s]
-            + ", expected one of " + MbConvSpace.join(space.depthChoices(), ", "));
+            + ", expected one of " + MbConvChoices.join(choices.depths(), ", "));
       }
     }
     int[] ks = intArray(object, "ks", spec.blockSlots());
@@ -37,8 +38,8 @@ final class MbArchCodec {
       for (int b = 0; b < maxDepth; b++) {
         int slot = s * maxDepth + b;
         boolean active = b < d[s];
-        checkChoice("ks", slot, ks[slot], space.isKernel(ks[slot]), active, space.kernels());
-        checkChoice("e", slot, e[slot], space.isExpand(e[slot]), active, space.expands());
+        checkChoice("ks", slot, ks[slot], choices.isKernel(ks[slot]), active, choices.kernels());
+        checkChoice("e", slot, e[slot], choices.isExpand(e[slot]), active, choices.expands());
         if (!active) {
           ks[slot] = 0;
           e[slot] = 0;
@@ -58,7 +59,7 @@ final class MbArchCodec {
 
   static InvalidArchException badResolution(MbConvSpace space, int r) {
     return InvalidArchException.field("r", r + " is not a resolution of " + space.name() + " ("
-        + describeChoices(space.resolutions()) + ")");
+        + describeChoices(space.choices().resolutions()) + ")");
   }
 
   /** {@code 128..224 step 4} for an arithmetic progression of 3 or more, else {@code 1, 5, 7}. */
@@ -73,17 +74,17 @@ final class MbArchCodec {
         return sorted[0] + ".." + sorted[sorted.length - 1] + " step " + step;
       }
     }
-    return MbConvSpace.join(sorted, ", ");
+    return MbConvChoices.join(sorted, ", ");
   }
 
   private static int resolution(MbConvSpace space, ObjectNode object) {
-    int[] resolutions = space.resolutions();
+    int[] resolutions = space.choices().resolutions();
     if (!object.has("r") && resolutions.length == 1) {
       return resolutions[0];
     }
     int r = intValue("r", object.get("r"), "missing; " + space.name() + " has "
         + resolutions.length + " resolutions (" + describeChoices(resolutions) + ")");
-    if (!space.isResolution(r)) {
+    if (!space.choices().isResolution(r)) {
       throw badResolution(space, r);
     }
     return r;
@@ -95,7 +96,7 @@ final class MbArchCodec {
       return;
     }
     throw InvalidArchException.field(field, "element " + slot + " is " + value + ", expected one of "
-        + MbConvSpace.join(choices, ", ") + (active ? "" : " (or 0: the block is inactive)"));
+        + MbConvChoices.join(choices, ", ") + (active ? "" : " (or 0: the block is inactive)"));
   }
 
   private static int[] intArray(ObjectNode object, String field, int length) {

@@ -21,10 +21,10 @@ final class MbArchMoves {
   static Optional<Arch> neighbour(
       MbConvSpace space, MbArch arch, boolean larger, SplittableRandom random) {
     int maxDepth = space.spec().maxDepth();
-    int[] kernels = space.kernels();
-    int[] expands = space.expands();
-    int[] depths = space.depthChoices();
-    int[] resolutions = space.resolutions();
+    int[] kernels = space.choices().kernels();
+    int[] expands = space.choices().expands();
+    int[] depths = space.choices().depths();
+    int[] resolutions = space.choices().resolutions();
     int[] ks = arch.ks();
     int[] e = arch.e();
     int[] d = arch.d();
@@ -100,10 +100,10 @@ final class MbArchMoves {
     private int resolutionDigit;
 
     Odometer(MbConvSpace space) {
-      kernels = space.kernels();
-      expands = space.expands();
-      depths = space.depthChoices();
-      resolutions = space.resolutions();
+      kernels = space.choices().kernels();
+      expands = space.choices().expands();
+      depths = space.choices().depths();
+      resolutions = space.choices().resolutions();
       maxDepth = space.spec().maxDepth();
       depthDigits = new int[space.spec().stages().size()];
       slotDigits = new int[space.spec().blockSlots()];

@@ -2,14 +2,11 @@ package org.subnetatlas.spaces;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.Serializable;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.SplittableRandom;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -24,50 +21,22 @@ import java.util.stream.Stream;
  * <p>Cost comes from {@link MbConvCostTable}: tables built once here, so {@link #cost} allocates
  * nothing beyond the returned record.
  */
-public final class MbConvSpace implements SearchSpace, Serializable {
+public final class MbConvSpace implements SpecifiedSpace<MbConvSpec, MbArch>, Serializable {
   private static final long serialVersionUID = 1L;
 
   private final MbConvSpec spec;
+  private final MbConvChoices choices;
   private final MbConvCostTable table;
-  private final int[] kernels;
-  private final int[] expands;
-  private final int[] depths;
-  private final int[] resolutions;
-  // value → index in its choice list, -1 when not a choice; sized max choice + 1.
-  private final int[] kernelIndex;
-  private final int[] expandIndex;
-  private final int[] depthIndex;
-  private final int[] resolutionIndex;
 
   public MbConvSpace(MbConvSpec spec) {
     this.spec = Objects.requireNonNull(spec, "spec");
-    kernels = sortedChoices("kernelChoices", spec.kernelChoices());
-    expands = sortedChoices("expandChoices", spec.expandChoices());
-    depths = sortedChoices("depthChoices", spec.depthChoices());
-    resolutions = sortedChoices("resolutionChoices", spec.resolutionChoices());
-    if (depths[depths.length - 1] > spec.maxDepth()) {
-      throw new IllegalArgumentException(
-          spec.name() + ": depth choice " + depths[depths.length - 1] + " > maxDepth " + spec.maxDepth());
-    }
-    kernelIndex = indexOf(kernels);
-    expandIndex = indexOf(expands);
-    depthIndex = indexOf(depths);
-    resolutionIndex = indexOf(resolutions);
+    choices = new MbConvChoices(spec);
     table = new MbConvCostTable(spec);
   }
 
+  @Override
   public MbConvSpec spec() {
     return spec;
-  }
-
-  @Override
-  public String name() {
-    return spec.name();
-  }
-
-  @Override
-  public String version() {
-    return spec.version();
   }
 
   @Override
@@ -75,14 +44,10 @@ public final class MbConvSpace implements SearchSpace, Serializable {
     return String.format(
         "MobileNetV3 supernet (OFA): %d stages x up to %d MBConv blocks, ks %s, e %s, d %s, r %s,"
             + " %d input channels, %d classes",
-        spec.stages().size(), spec.maxDepth(), join(kernels, "/"), join(expands, "/"),
-        join(depths, "/"), MbArchCodec.describeChoices(resolutions), spec.inputChannels(),
+        spec.stages().size(), spec.maxDepth(), MbConvChoices.join(choices.kernels(), "/"),
+        MbConvChoices.join(choices.expands(), "/"), MbConvChoices.join(choices.depths(), "/"),
+        MbArchCodec.describeChoices(choices.resolutions()), spec.inputChannels(),
         spec.numClasses());
-  }
-
-  @Override
-  public MbArch parse(String jsonLine) {
-    return parse(JsonLines.parseObject(jsonLine), false);
   }
 
   @Override
@@ -134,7 +99,7 @@ public final class MbConvSpace implements SearchSpace, Serializable {
   }
 
   private int checkedResolution(MbArch a) {
-    int ri = lookup(resolutionIndex, a.r());
+    int ri = choices.resolutionIndex(a.r());
     if (ri < 0) {
       throw MbArchCodec.badResolution(this, a.r());
     }
@@ -143,21 +108,22 @@ public final class MbConvSpace implements SearchSpace, Serializable {
 
   private int checkedDepth(MbArch a, int stage) {
     int depth = a.depth(stage);
-    if (lookup(depthIndex, depth) < 0) {
+    if (!choices.isDepth(depth)) {
       throw InvalidArchException.field("d", "element " + stage + " is " + depth
-          + ", expected one of " + join(depths, ", "));
+          + ", expected one of " + MbConvChoices.join(choices.depths(), ", "));
     }
     return depth;
   }
 
   private int checkedChoice(MbArch a, int stage, int block) {
     int maxDepth = spec.maxDepth();
-    int ki = lookup(kernelIndex, a.kernel(stage, block, maxDepth));
-    int ei = lookup(expandIndex, a.expand(stage, block, maxDepth));
+    int ki = choices.kernelIndex(a.kernel(stage, block, maxDepth));
+    int ei = choices.expandIndex(a.expand(stage, block, maxDepth));
     if (ki < 0 || ei < 0) {
       throw InvalidArchException.field(ki < 0 ? "ks" : "e", "element " + (stage * maxDepth + block)
           + " is " + (ki < 0 ? a.kernel(stage, block, maxDepth) : a.expand(stage, block, maxDepth))
-          + ", expected one of " + join(ki < 0 ? kernels : expands, ", "));
+          + ", expected one of "
+          + MbConvChoices.join(ki < 0 ? choices.kernels() : choices.expands(), ", "));
     }
     return table.choice(ki, ei);
   }
@@ -180,23 +146,25 @@ public final class MbConvSpace implements SearchSpace, Serializable {
     int[] e = new int[slots];
     int[] d = new int[stageCount()];
     for (int s = 0; s < d.length; s++) {
-      d[s] = depths[random.nextInt(depths.length)];
+      d[s] = choices.depth(random.nextInt(choices.depthCount()));
       for (int b = 0; b < d[s]; b++) {
-        ks[s * spec.maxDepth() + b] = kernels[random.nextInt(kernels.length)];
-        e[s * spec.maxDepth() + b] = expands[random.nextInt(expands.length)];
+        ks[s * spec.maxDepth() + b] = choices.kernel(random.nextInt(choices.kernelCount()));
+        e[s * spec.maxDepth() + b] = choices.expand(random.nextInt(choices.expandCount()));
       }
     }
-    return new MbArch(ks, e, d, resolutions[random.nextInt(resolutions.length)]);
+    return new MbArch(ks, e, d, choices.resolution(random.nextInt(choices.resolutionCount())));
   }
 
   @Override
   public MbArch largest() {
-    return uniformArch(max(kernels), max(expands), max(depths), max(resolutions));
+    return uniformArch(choices.maxKernel(), choices.maxExpand(), choices.maxDepth(),
+        choices.maxResolution());
   }
 
   @Override
   public MbArch smallest() {
-    return uniformArch(kernels[0], expands[0], depths[0], resolutions[0]);
+    return uniformArch(choices.kernel(0), choices.expand(0), choices.depth(0),
+        choices.resolution(0));
   }
 
   /**
@@ -211,24 +179,7 @@ public final class MbConvSpace implements SearchSpace, Serializable {
   /** Product over stages of sum over depths d of (kernels x expands)^d, times resolutions. */
   @Override
   public OptionalLong size() {
-    try {
-      long perBlock = (long) kernels.length * expands.length;
-      long total = resolutions.length;
-      for (int s = 0; s < stageCount(); s++) {
-        long stage = 0;
-        for (int d : depths) {
-          long configs = 1;
-          for (int i = 0; i < d; i++) {
-            configs = Math.multiplyExact(configs, perBlock);
-          }
-          stage = Math.addExact(stage, configs);
-        }
-        total = Math.multiplyExact(total, stage);
-      }
-      return OptionalLong.of(total);
-    } catch (ArithmeticException tooMany) {
-      return OptionalLong.empty();
-    }
+    return choices.configurations(stageCount());
   }
 
   /**
@@ -281,36 +232,8 @@ public final class MbConvSpace implements SearchSpace, Serializable {
     return a;
   }
 
-  int[] kernels() {
-    return kernels.clone();
-  }
-
-  int[] expands() {
-    return expands.clone();
-  }
-
-  int[] depthChoices() {
-    return depths.clone();
-  }
-
-  int[] resolutions() {
-    return resolutions.clone();
-  }
-
-  boolean isKernel(int k) {
-    return lookup(kernelIndex, k) >= 0;
-  }
-
-  boolean isExpand(int e) {
-    return lookup(expandIndex, e) >= 0;
-  }
-
-  boolean isDepth(int d) {
-    return lookup(depthIndex, d) >= 0;
-  }
-
-  boolean isResolution(int r) {
-    return lookup(resolutionIndex, r) >= 0;
+  MbConvChoices choices() {
+    return choices;
   }
 
   private int stageCount() {
@@ -333,41 +256,5 @@ public final class MbConvSpace implements SearchSpace, Serializable {
     if (got != expected) {
       throw InvalidArchException.field(field, "expected " + expected + " ints, got " + got);
     }
-  }
-
-  private static int lookup(int[] index, int value) {
-    return value >= 0 && value < index.length ? index[value] : -1;
-  }
-
-  private static int[] sortedChoices(String what, List<Integer> choices) {
-    if (choices.isEmpty()) {
-      throw new IllegalArgumentException(what + " is empty");
-    }
-    int[] sorted = choices.stream().mapToInt(Integer::intValue).sorted().distinct().toArray();
-    if (sorted.length != choices.size() || sorted[0] <= 0) {
-      throw new IllegalArgumentException(what + " must be distinct positive ints: " + choices);
-    }
-    return sorted;
-  }
-
-  private static int[] indexOf(int[] sortedChoices) {
-    int[] index = new int[max(sortedChoices) + 1];
-    Arrays.fill(index, -1);
-    for (int i = 0; i < sortedChoices.length; i++) {
-      index[sortedChoices[i]] = i;
-    }
-    return index;
-  }
-
-  private static int max(int[] sorted) {
-    return sorted[sorted.length - 1];
-  }
-
-  static String join(int[] values, String separator) {
-    List<String> parts = new ArrayList<>();
-    for (int v : values) {
-      parts.add(String.valueOf(v));
-    }
-    return parts.stream().collect(Collectors.joining(separator));
   }
 }

@@ -30,7 +30,7 @@ public record MbConvSpec(
     List<Integer> depthChoices,
     List<Integer> resolutionChoices,
     int seReduction,
-    int channelDivisor) implements Serializable {
+    int channelDivisor) implements SpaceSpec, Serializable {
 
   /** One elastic stage: output width, stride of its first block, activation, squeeze-excite. */
   public record Stage(int width, int stride, Activation activation, boolean squeezeExcite)

@@ -1,80 +1,102 @@
 package org.subnetatlas.spaces;
 
-import java.util.ArrayDeque;
-import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SplittableRandom;
-import java.util.Spliterator;
-import java.util.Spliterators;
-import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 
 /**
- * Deterministic architecture samplers: the same space, seed and arguments give the same sequence on
- * every JVM. Streams are infinite and sequential; take what you need with {@code limit(n)}. For
- * parallel sampling give each partition its own seed (e.g. {@code seed * 1_000_003L + partition}).
- * Samplers may emit the same arch more than once; deduplicate on {@link SearchSpace#archId}.
+ * The samplers a sample is drawn with. Draw {@code i} depends only on (space, sampler, seed, i),
+ * never on which draws come before it or on how draws are split into tasks, so the same settings
+ * give the same sample on one core or a cluster. Draw 0 is the largest and draw 1 the smallest
+ * arch, so every sample spans the space's extremes. Samplers may draw the same arch more than
+ * once; deduplicate on {@link SearchSpace#archId}.
  */
 public final class Samplers {
 
-  /** Most strata a stratified sampler accepts. */
-  public static final int MAX_STRATA = 10_000;
+  /** Sampler names accepted by {@link #draw}. */
+  public static final List<String> NAMES = List.of("uniform", "stratified");
 
-  /** Uniform candidates drawn for one starved bin before walking towards it. */
-  static final int DRAWS_PER_PICK = 256;
+  /** Number of equal-width MAC bins the stratified sampler cycles through. */
+  public static final int STRATA = 10;
 
-  /** Candidates kept per bin for later rounds; more are dropped (they are i.i.d., so no bias). */
-  static final int KEPT_PER_BIN = 32;
+  /** Uniform candidates tried per stratified draw before walking towards the bin. */
+  static final int UNIFORM_ATTEMPTS = 50;
 
-  /** Steps of one directed walk, and walks per pick, before a bin is skipped for a round. */
-  static final int WALK_STEPS = 2_000;
-
-  static final int WALKS_PER_PICK = 4;
+  /** Longest walk towards a bin, in one-notch moves. */
+  static final int WALK_STEPS = 500;
 
   private Samplers() {}
 
-  /** {@link SearchSpace#sample} repeatedly from {@code new SplittableRandom(seed)}. */
-  public static Stream<Arch> uniform(SearchSpace space, long seed) {
-    Objects.requireNonNull(space, "space");
-    SplittableRandom random = new SplittableRandom(seed);
-    return ordered(new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        return true;
-      }
+  /** Lower-case sampler name, validated. */
+  public static String samplerName(String raw) {
+    String s = raw.toLowerCase(Locale.ROOT);
+    requireKnown(s);
+    return s;
+  }
 
-      @Override
-      public Arch next() {
-        return space.sample(random);
-      }
-    });
+  /** Throws {@link IllegalArgumentException} naming the known samplers unless {@code sampler} is one. */
+  public static void requireKnown(String sampler) {
+    if (!NAMES.contains(sampler)) {
+      throw new IllegalArgumentException("unknown sampler \"" + sampler + "\"; known samplers: "
+          + String.join(", ", NAMES));
+    }
   }
 
   /**
-   * Archs that cover the MAC range evenly.
+   * Draw {@code index} of a sample. {@code uniform} is {@link SearchSpace#sample} from a stream of
+   * its own. {@code stratified} aims draw {@code i} at MAC bin {@code i mod STRATA}, so the sample
+   * covers the cost range evenly instead of piling up in the middle as independent uniform choices
+   * do: uniform candidates first (unbiased within the bin), then, for bins that uniform draws rarely
+   * reach (the extremes), a walk one {@link SearchSpace#neighbour} at a time towards the bin; if
+   * neither reaches it, the last candidate.
    *
-   * <p>The range {@code [macs(smallest), macs(largest)]} is cut into {@code strata} equal-width
-   * bins (bin {@code i} holds MACs with {@code (macs - min) * strata / (max - min + 1) == i}). The
-   * stream emits one arch per bin in round-robin order 0, 1, ..., strata - 1, 0, 1, .... For the
-   * next bin it takes a kept candidate of that bin if there is one; otherwise it draws up to {@value
-   * #DRAWS_PER_PICK} candidates with {@link SearchSpace#sample}, keeping those that fall into other
-   * bins (at most {@value #KEPT_PER_BIN} per bin). Bins that uniform draws rarely reach (the
-   * extremes of the range) are then reached by a directed walk from the last candidate: repeatedly
-   * move to a random {@link SearchSpace#neighbour} one notch larger (if below the bin) or smaller
-   * (if above), preferring moves that do not jump past the bin. Within a bin, archs found by
-   * drawing are uniform samples conditioned on the bin; archs found by walking are not. A bin that
-   * no walk reaches (or, for spaces without neighbours, no draw reaches) is skipped in that round.
-   *
-   * @param strata number of bins, 1..{@value #MAX_STRATA}
+   * @param bins the space's MAC bins, {@link MacsBins#of} computed once per space
    */
-  public static Stream<Arch> stratifiedByMacs(SearchSpace space, long seed, int strata) {
+  public static Arch draw(SearchSpace space, MacsBins bins, String sampler, long seed, int index) {
     Objects.requireNonNull(space, "space");
-    if (strata < 1 || strata > MAX_STRATA) {
-      throw new IllegalArgumentException(
-          "strata must be in 1.." + MAX_STRATA + ", got " + strata);
+    if (index == 0) {
+      return space.largest();
     }
-    return ordered(new Stratified(space, new SplittableRandom(seed), strata));
+    if (index == 1) {
+      return space.smallest();
+    }
+    SplittableRandom rnd = new SplittableRandom(mix(seed, index));
+    if (sampler.equals("uniform")) {
+      return space.sample(rnd);
+    }
+    int stratum = index % STRATA;
+    Arch candidate = null;
+    for (int attempt = 0; attempt < UNIFORM_ATTEMPTS; attempt++) {
+      candidate = space.sample(rnd);
+      if (bins.bin(space.cost(candidate).macs()) == stratum) {
+        return candidate;
+      }
+    }
+    for (int step = 0; step < WALK_STEPS; step++) {
+      int bin = bins.bin(space.cost(candidate).macs());
+      if (bin == stratum) {
+        return candidate;
+      }
+      Optional<Arch> next = space.neighbour(candidate, bin < stratum, rnd);
+      if (next.isEmpty()) {
+        break;
+      }
+      candidate = next.get();
+    }
+    return candidate;
+  }
+
+  /** {@link #STRATA} equal-width MAC bins between a space's smallest and largest arch. */
+  public record MacsBins(long lo, long hi) {
+    public static MacsBins of(SearchSpace s) {
+      return new MacsBins(s.cost(s.smallest()).macs(), s.cost(s.largest()).macs());
+    }
+
+    public int bin(long macs) {
+      return macsBin(macs, lo, hi, STRATA);
+    }
   }
 
   /** The bin of {@code macs} among {@code strata} equal-width bins over {@code [min, max]}. */
@@ -85,111 +107,15 @@ public final class Samplers {
     if (macs >= max) {
       return strata - 1;
     }
-    // (macs - min) * strata fits: MACs of real networks are far below 2^63 / MAX_STRATA.
+    // (macs - min) * strata fits: MACs of real networks are far below 2^63 / strata.
     return (int) ((macs - min) * strata / (max - min + 1));
   }
 
-  // Stream.generate would be unordered; these sequences are defined by their order.
-  private static Stream<Arch> ordered(Iterator<Arch> iterator) {
-    return StreamSupport.stream(
-        Spliterators.spliteratorUnknownSize(iterator, Spliterator.ORDERED | Spliterator.NONNULL),
-        false);
-  }
-
-  private static final class Stratified implements Iterator<Arch> {
-    private final SearchSpace space;
-    private final SplittableRandom random;
-    private final int strata;
-    private final long min;
-    private final long max;
-    private final ArrayDeque<Arch>[] kept;
-    private int nextBin;
-
-    @SuppressWarnings("unchecked")
-    Stratified(SearchSpace space, SplittableRandom random, int strata) {
-      this.space = space;
-      this.random = random;
-      this.strata = strata;
-      this.min = space.cost(space.smallest()).macs();
-      this.max = space.cost(space.largest()).macs();
-      this.kept = new ArrayDeque[strata];
-      for (int i = 0; i < strata; i++) {
-        kept[i] = new ArrayDeque<>();
-      }
-    }
-
-    @Override
-    public boolean hasNext() {
-      return true;
-    }
-
-    @Override
-    public Arch next() {
-      // A full round of skipped bins would mean the space has a single MAC value per few bins;
-      // the smallest arch's bin is always reachable, so this terminates.
-      while (true) {
-        int bin = nextBin;
-        nextBin = (nextBin + 1) % strata;
-        Arch arch = pick(bin);
-        if (arch != null) {
-          return arch;
-        }
-      }
-    }
-
-    private Arch pick(int bin) {
-      if (!kept[bin].isEmpty()) {
-        return kept[bin].poll();
-      }
-      Arch last = null;
-      for (int i = 0; i < DRAWS_PER_PICK; i++) {
-        last = space.sample(random);
-        int b = bin(last);
-        if (b == bin) {
-          return last;
-        }
-        if (kept[b].size() < KEPT_PER_BIN) {
-          kept[b].add(last);
-        }
-      }
-      for (int w = 0; w < WALKS_PER_PICK; w++) {
-        Arch found = walk(w == 0 ? last : space.sample(random), bin);
-        if (found != null) {
-          return found;
-        }
-      }
-      return null;
-    }
-
-    private Arch walk(Arch start, int bin) {
-      Arch arch = start;
-      for (int step = 0; step < WALK_STEPS; step++) {
-        int b = bin(arch);
-        if (b == bin) {
-          return arch;
-        }
-        boolean larger = b < bin;
-        Arch fallback = null;
-        Arch chosen = null;
-        for (int attempt = 0; attempt < 8 && chosen == null; attempt++) {
-          Optional<Arch> next = space.neighbour(arch, larger, random);
-          if (next.isEmpty()) {
-            return null;
-          }
-          int nb = bin(next.get());
-          if (larger ? nb <= bin : nb >= bin) {
-            chosen = next.get();
-          } else if (fallback == null) {
-            fallback = next.get();
-          }
-        }
-        arch = chosen != null ? chosen : fallback;
-      }
-      return null;
-    }
-
-    private int bin(Arch arch) {
-      return macsBin(space.cost(arch).macs(), min, max, strata);
-    }
+  /** SplitMix64 of (seed, index): independent streams per draw. */
+  static long mix(long seed, long index) {
+    long z = seed * 0x9E3779B97F4A7C15L + index;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
   }
 }

@@ -92,7 +92,7 @@ public interface SearchSpace {
   /**
    * A neighbour of {@code arch} that differs in one choice moved one notch up ({@code larger}) or
    * down, picked at random among the possible moves; empty at the extreme or when the space does not
-   * support moves. Used by {@link Samplers#stratifiedByMacs} to reach rare MAC ranges.
+   * support moves. Used by {@link Samplers#draw} to reach rare MAC ranges.
    */
   default Optional<Arch> neighbour(Arch arch, boolean larger, SplittableRandom random) {
     return Optional.empty();

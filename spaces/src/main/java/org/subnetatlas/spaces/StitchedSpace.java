@@ -1,13 +1,9 @@
 package org.subnetatlas.spaces;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.SplittableRandom;
@@ -26,32 +22,22 @@ import java.util.stream.Stream;
  * <p>Encoding: an anchor is {@code {"anchor":"deit-ti"}}; a stitch is {@code
  * {"front":"deit-ti","front_blocks":4,"back":"deit-s","back_start":4}} with {@code front_blocks}
  * the number of front blocks run (j + 1) and {@code back_start} the first back block (k, 0-based).
- *
- * <p>Cost follows fvcore's {@code FlopCountAnalysis} (what SN-Net reports): one MAC per weight use
- * in the patch-embedding convolution and every linear layer, the two attention matmuls
- * ({@code q k^T} and {@code attn v}), 5 per element for each LayerNorm with affine parameters, the
- * head on the class token only; softmax, GELU, residual adds and embedding adds are not counted.
- * Params count every parameter the configuration's forward uses, class token and position
- * embedding included.
+ * Cost follows fvcore's {@code FlopCountAnalysis}, as SN-Net reports it (see {@link
+ * StitchedCostModel}).
  */
-public final class StitchedSpace implements SearchSpace, Serializable {
+public final class StitchedSpace implements SpecifiedSpace<VitFamilySpec, StitchArch>, Serializable {
   private static final long serialVersionUID = 1L;
-  private static final long LAYER_NORM_FLOPS_PER_ELEMENT = 5;
 
   private final VitFamilySpec spec;
   private final List<StitchArch> configs;
   /** Per (frontBlocks - 1, backStart): the shared stitching layer of that position, or -1. */
   private final int[][] layerOf;
   private final int stitchLayers;
-  private final Map<String, Integer> anchorIndex = new LinkedHashMap<>();
+  private final StitchArchCodec codec;
 
   public StitchedSpace(VitFamilySpec spec) {
     this.spec = Objects.requireNonNull(spec, "spec");
-    for (int i = 0; i < spec.anchors().size(); i++) {
-      if (anchorIndex.put(spec.anchor(i).name(), i) != null) {
-        throw new IllegalArgumentException(spec.name() + ": two anchors named " + spec.anchor(i).name());
-      }
-    }
+    codec = new StitchArchCodec(spec);
     int depth = spec.depth();
     layerOf = new int[depth][depth];
     for (int[] row : layerOf) {
@@ -88,18 +74,9 @@ public final class StitchedSpace implements SearchSpace, Serializable {
     configs = List.copyOf(all);
   }
 
+  @Override
   public VitFamilySpec spec() {
     return spec;
-  }
-
-  @Override
-  public String name() {
-    return spec.name();
-  }
-
-  @Override
-  public String version() {
-    return spec.version();
   }
 
   @Override
@@ -137,72 +114,13 @@ public final class StitchedSpace implements SearchSpace, Serializable {
   }
 
   @Override
-  public StitchArch parse(String jsonLine) {
-    return parse(JsonLines.parseObject(jsonLine), false);
-  }
-
-  @Override
   public StitchArch parse(ObjectNode object, boolean ignoreUnknownFields) {
-    if (!ignoreUnknownFields) {
-      for (Iterator<String> it = object.fieldNames(); it.hasNext(); ) {
-        String f = it.next();
-        if (!List.of("anchor", "front", "front_blocks", "back", "back_start").contains(f)) {
-          throw InvalidArchException.field(f, "unknown field; a " + name()
-              + " arch is {\"anchor\":NAME} or {\"front\":NAME,\"front_blocks\":N,\"back\":NAME,"
-              + "\"back_start\":N}");
-        }
-      }
-    }
-    if (object.has("anchor")) {
-      for (String f : List.of("front", "front_blocks", "back", "back_start")) {
-        if (object.has(f)) {
-          throw InvalidArchException.field(f, "not allowed together with \"anchor\"");
-        }
-      }
-      int a = anchorField(object, "anchor");
-      return StitchArch.anchor(a, spec.depth());
-    }
-    if (!object.has("front")) {
-      throw new InvalidArchException("space " + name() + ": expected field \"anchor\" or \"front\"");
-    }
-    StitchArch arch = new StitchArch(anchorField(object, "front"), intField(object, "front_blocks"),
-        anchorField(object, "back"), intField(object, "back_start"));
-    return check(arch);
-  }
-
-  private int anchorField(ObjectNode object, String field) {
-    JsonNode n = object.get(field);
-    if (n == null) {
-      throw InvalidArchException.field(field, "missing");
-    }
-    Integer i = n.isTextual() ? anchorIndex.get(n.asText()) : null;
-    if (i == null) {
-      throw InvalidArchException.field(field, (n.isTextual() ? "unknown anchor \"" + n.asText() + "\""
-          : "expected an anchor name, got " + n.getNodeType()) + ", expected one of "
-          + String.join(", ", anchorIndex.keySet()));
-    }
-    return i;
-  }
-
-  private static int intField(ObjectNode object, String field) {
-    JsonNode n = object.get(field);
-    if (n == null) {
-      throw InvalidArchException.field(field, "missing");
-    }
-    if (!n.isInt()) {
-      throw InvalidArchException.field(field, "expected an int, got " + n);
-    }
-    return n.intValue();
+    return codec.parse(this, object, ignoreUnknownFields);
   }
 
   @Override
   public String canonical(Arch arch) {
-    StitchArch a = check(arch);
-    if (a.isAnchor()) {
-      return "{\"anchor\":\"" + spec.anchor(a.front()).name() + "\"}";
-    }
-    return "{\"front\":\"" + spec.anchor(a.front()).name() + "\",\"front_blocks\":" + a.frontBlocks()
-        + ",\"back\":\"" + spec.anchor(a.back()).name() + "\",\"back_start\":" + a.backStart() + "}";
+    return codec.canonical(check(arch));
   }
 
   /** The arch as a {@link StitchArch} of this space, or a field-named error. */
@@ -247,48 +165,7 @@ public final class StitchedSpace implements SearchSpace, Serializable {
 
   @Override
   public Cost cost(Arch arch) {
-    StitchArch a = check(arch);
-    int df = spec.anchor(a.front()).dim();
-    int db = spec.anchor(a.back()).dim();
-    long tokens = spec.tokens();
-    long macs = embedMacs(df);
-    long params = embedParams(df);
-    macs += a.frontBlocks() * blockMacs(df);
-    params += a.frontBlocks() * blockParams(df);
-    if (!a.isAnchor()) {
-      macs += tokens * df * db;
-      params += (long) df * db + db;
-      int backBlocks = spec.depth() - a.backStart();
-      macs += backBlocks * blockMacs(db);
-      params += backBlocks * blockParams(db);
-    }
-    macs += tokens * db * LAYER_NORM_FLOPS_PER_ELEMENT + (long) db * spec.numClasses();
-    params += 2L * db + (long) db * spec.numClasses() + spec.numClasses();
-    return new Cost(macs, params);
-  }
-
-  private long embedMacs(long d) {
-    return (long) spec.patches() * spec.inChannels() * spec.patchSize() * spec.patchSize() * d;
-  }
-
-  private long embedParams(long d) {
-    long patch = (long) spec.inChannels() * spec.patchSize() * spec.patchSize() * d + d;
-    return patch + d + spec.tokens() * d;
-  }
-
-  private long blockMacs(long d) {
-    long t = spec.tokens();
-    long hidden = d * spec.mlpRatio();
-    return 2 * t * d * LAYER_NORM_FLOPS_PER_ELEMENT // two LayerNorms
-        + t * d * 3 * d                               // qkv
-        + 2 * t * t * d                               // q k^T and attn v over all heads
-        + t * d * d                                   // projection
-        + 2 * t * d * hidden;                         // fc1, fc2
-  }
-
-  private long blockParams(long d) {
-    long hidden = d * spec.mlpRatio();
-    return 4 * d + (3 * d * d + 3 * d) + (d * d + d) + (d * hidden + hidden) + (hidden * d + d);
+    return StitchedCostModel.cost(spec, check(arch));
   }
 
   @Override

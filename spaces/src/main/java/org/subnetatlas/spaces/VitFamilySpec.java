@@ -24,7 +24,7 @@ import java.util.Objects;
  */
 public record VitFamilySpec(String name, String version, int imageSize, int inChannels,
     int patchSize, int numClasses, int depth, int mlpRatio, List<Anchor> anchors, int window,
-    int stride) implements Serializable {
+    int stride) implements SpaceSpec, Serializable {
 
   /** One anchor: embedding width and attention heads. */
   public record Anchor(String name, int dim, int heads) implements Serializable {

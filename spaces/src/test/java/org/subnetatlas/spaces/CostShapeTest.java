@@ -64,7 +64,7 @@ class CostShapeTest {
     SearchSpace space = Spaces.get(name);
     Cost largest = space.cost(space.largest());
     Cost smallest = space.cost(space.smallest());
-    Samplers.uniform(space, 5).limit(2_000).map(space::cost).forEach(c -> {
+    TestSpecs.uniformSamples(space, 5, 2_000).stream().map(space::cost).forEach(c -> {
       assertTrue(c.macs() <= largest.macs() && c.macs() >= smallest.macs(), c.toString());
       assertTrue(c.params() <= largest.params() && c.params() >= smallest.params(), c.toString());
     });
@@ -75,7 +75,7 @@ class CostShapeTest {
   void neighboursMoveMacsInTheAskedDirection(String name) {
     SearchSpace space = Spaces.get(name);
     SplittableRandom random = new SplittableRandom(2);
-    Samplers.uniform(space, 9).limit(300).forEach(a -> {
+    TestSpecs.uniformSamples(space, 9, 300).forEach(a -> {
       long macs = space.cost(a).macs();
       space.neighbour(a, true, random)
           .ifPresent(up -> assertTrue(space.cost(up).macs() > macs, space.canonical(up)));

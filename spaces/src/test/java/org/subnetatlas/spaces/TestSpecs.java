@@ -3,7 +3,9 @@ package org.subnetatlas.spaces;
 import static org.subnetatlas.spaces.MbConvSpec.Activation.HSWISH;
 import static org.subnetatlas.spaces.MbConvSpec.Activation.RELU;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.subnetatlas.spaces.MbConvSpec.Stage;
 
 /** Small hand-checkable specs. */
@@ -22,5 +24,15 @@ final class TestSpecs {
     return new MbConvSpec("enum", "1", 1, 2, 8, 8,
         List.of(new Stage(8, 2, RELU, true), new Stage(16, 1, HSWISH, false)),
         2, 16, 16, List.of(3, 5), List.of(2), List.of(1, 2), List.of(8, 12), 4, 8);
+  }
+
+  /** {@code n} archs of {@link SearchSpace#sample} drawn one after another from one stream. */
+  static List<Arch> uniformSamples(SearchSpace space, long seed, int n) {
+    SplittableRandom random = new SplittableRandom(seed);
+    List<Arch> archs = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      archs.add(space.sample(random));
+    }
+    return archs;
   }
 }

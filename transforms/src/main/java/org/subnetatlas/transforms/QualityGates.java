@@ -20,12 +20,14 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.subnetatlas.schemas.RowBuilder;
 import org.subnetatlas.schemas.Tables.Architectures;
 import org.subnetatlas.schemas.Tables.Devices;
 import org.subnetatlas.schemas.Tables.Measurements;
 import org.subnetatlas.schemas.Tables.QualityMetrics;
 import org.subnetatlas.schemas.Tables.Quarantine;
 import org.subnetatlas.transforms.DataChecks.Outcome;
+import org.subnetatlas.transforms.quality.GateJson;
 
 /**
  * The quality gates of one build date: Deequ checks on the night's measurements and on the
@@ -250,8 +252,7 @@ public final class QualityGates {
             .as(Quarantine.ROW_JSON));
         counts.put(key(o), o.offending().count());
       } else {
-        rows = spark.createDataFrame(List.of(RowFactory.create(
-            "{\"message\":" + jsonString(o.message()) + "}")),
+        rows = spark.createDataFrame(List.of(RowFactory.create(GateJson.message(o.message()))),
             new org.apache.spark.sql.types.StructType().add(Quarantine.ROW_JSON,
                 org.apache.spark.sql.types.DataTypes.StringType));
       }
@@ -268,7 +269,12 @@ public final class QualityGates {
 
     if (result.passed()) {
       List<Row> metricRows = result.metrics().entrySet().stream()
-          .map(e -> RowFactory.create(Date.valueOf(date), e.getKey(), e.getValue(), runId))
+          .map(e -> RowBuilder.of(QualityMetrics.TABLE.schema())
+              .set(QualityMetrics.BUILD_DATE, Date.valueOf(date))
+              .set(QualityMetrics.METRIC, e.getKey())
+              .set(QualityMetrics.VALUE, e.getValue())
+              .set(QualityMetrics.RUN_ID, runId)
+              .build())
           .toList();
       DeltaWrites.replaceWhere(spark, QualityMetrics.TABLE,
           spark.createDataFrame(metricRows, QualityMetrics.TABLE.schema()),
@@ -286,9 +292,5 @@ public final class QualityGates {
 
   private static String key(Outcome o) {
     return o.table() + "/" + o.check();
-  }
-
-  private static String jsonString(String s) {
-    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
   }
 }

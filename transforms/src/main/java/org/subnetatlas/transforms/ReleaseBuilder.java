@@ -1,46 +1,26 @@
 package org.subnetatlas.transforms;
 
 import static java.util.Objects.requireNonNull;
-import static org.apache.spark.sql.functions.base64;
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.struct;
-import static org.apache.spark.sql.functions.to_json;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.delta.tables.DeltaTable;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.sql.Date;
-import java.sql.Timestamp;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.ArrayType;
-import org.apache.spark.sql.types.BinaryType;
-import org.apache.spark.sql.types.MapType;
-import org.apache.spark.sql.types.StructField;
-import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.subnetatlas.schemas.TableDef;
 import org.subnetatlas.schemas.Tables;
 import org.subnetatlas.schemas.Tables.Releases;
-import org.subnetatlas.transforms.DeltaWrites.OnMatch;
+import org.subnetatlas.transforms.release.ReleaseExport;
+import org.subnetatlas.transforms.release.ReleaseLog;
+import org.subnetatlas.transforms.release.ReleaseManifest;
 
 /**
  * A release: every table pinned at a Delta version and exported from that version as one Parquet
@@ -52,10 +32,6 @@ import org.subnetatlas.transforms.DeltaWrites.OnMatch;
 public final class ReleaseBuilder {
 
   private static final Logger LOG = LoggerFactory.getLogger(ReleaseBuilder.class);
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .enable(SerializationFeature.INDENT_OUTPUT)
-      .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
-  static final int FORMAT_VERSION = 1;
 
   /** What to release: {@code config} is recorded in the manifest as given. */
   public record Spec(String tag, LocalDate buildDate, String warehouse, String codeVersion,
@@ -119,10 +95,10 @@ public final class ReleaseBuilder {
       if (files.exists(location + "/manifest.json")) {
         return verifyExisting(spark, spec, files, location);
       }
-      Map<String, Long> pinned = recordedVersions(spark, spec.tag());
+      Map<String, Long> pinned = ReleaseLog.recordedVersions(spark, spec.tag());
       String recordedSha = null;
       if (pinned != null) {
-        recordedSha = recordedFilesSha(spark, spec.tag());
+        recordedSha = ReleaseLog.recordedFilesSha(spark, spec.tag());
         LOG.info("release {}: folder missing, rebuilding from recorded versions {}", spec.tag(),
             pinned);
       } else {
@@ -141,7 +117,7 @@ public final class ReleaseBuilder {
           throw new IllegalStateException("release " + spec.tag() + ": " + location
               + " appeared while building; nothing replaced");
         }
-        recordRelease(spark, spec, built);
+        ReleaseLog.record(spark, spec, built);
         LOG.info("release {}: {} files at {} (versions {})", spec.tag(), built.files().size(),
             location, pinned);
         return built;
@@ -153,18 +129,13 @@ public final class ReleaseBuilder {
 
   private static Release verifyExisting(SparkSession spark, Spec spec, WarehouseFiles files,
       String location) {
-    JsonNode manifest = readJson(files.read(location + "/manifest.json"));
-    Map<String, Long> pinned = new TreeMap<>();
-    manifest.get("tables").fields().forEachRemaining(
-        e -> pinned.put(e.getKey(), e.getValue().get("delta_version").asLong()));
-    List<FileEntry> existing = new ArrayList<>();
-    manifest.get("files").forEach(f -> existing.add(new FileEntry(f.get("path").asText(),
-        f.get("sha256").asText(), f.get("rows").isNull() ? null : f.get("rows").asLong())));
+    ReleaseManifest.Pinned manifest = ReleaseManifest.read(files.read(location + "/manifest.json"));
+    Map<String, Long> pinned = manifest.versions();
+    List<FileEntry> existing = manifest.files();
     String tmp = spec.warehouse() + "/releases/.tmp-" + spec.tag() + "-" + System.nanoTime();
     try {
-      Spec pinnedSpec = new Spec(spec.tag(),
-          manifest.get("build_date").isNull() ? null : LocalDate.parse(manifest.get("build_date").asText()),
-          spec.warehouse(), spec.codeVersion(), spec.config());
+      Spec pinnedSpec = new Spec(spec.tag(), manifest.buildDate(), spec.warehouse(),
+          spec.codeVersion(), spec.config());
       Release rebuilt = build(spark, pinnedSpec, pinned, files, tmp, location);
       List<String> differ = differences(existing, rebuilt.files());
       if (!differ.isEmpty()) {
@@ -173,7 +144,7 @@ public final class ReleaseBuilder {
       }
       String sha = WarehouseFiles.sha256(files.read(location + "/manifest.json"));
       Release release = new Release(spec.tag(), location, pinned, existing, sha, true);
-      recordRelease(spark, pinnedSpec, release);
+      ReleaseLog.record(spark, pinnedSpec, release);
       LOG.info("release {}: exists; rebuilt from pinned versions {}: all {} files identical",
           spec.tag(), pinned, existing.size());
       return release;
@@ -208,50 +179,22 @@ public final class ReleaseBuilder {
     return out;
   }
 
-  private static Map<String, Long> recordedVersions(SparkSession spark, String tag) {
-    List<Row> rows = spark.table(Releases.TABLE.qualifiedName())
-        .filter(col(Releases.TAG).equalTo(tag)).select(Releases.TABLE_VERSIONS).collectAsList();
-    return rows.isEmpty() ? null : new TreeMap<>(rows.get(0).<String, Long>getJavaMap(0));
-  }
-
-  private static String recordedFilesSha(SparkSession spark, String tag) {
-    return spark.table(Releases.TABLE.qualifiedName()).filter(col(Releases.TAG).equalTo(tag))
-        .select(Releases.FILES_SHA256).head().getString(0);
-  }
-
-  private static Dataset<Row> pinned(SparkSession spark, TableDef t, long version) {
-    return spark.sql("SELECT * FROM " + t.qualifiedName() + " VERSION AS OF " + version);
-  }
-
   /** Builds the whole release into {@code tmp}. */
   private static Release build(SparkSession spark, Spec spec, Map<String, Long> versions,
       WarehouseFiles files, String tmp, String location) {
     String scratch = tmp + "/.scratch";
     List<FileEntry> entries = new ArrayList<>();
-    ObjectNode tables = JSON.createObjectNode();
+    ReleaseManifest manifest = new ReleaseManifest();
     Map<String, Dataset<Row>> frames = new LinkedHashMap<>();
     for (Map.Entry<String, Long> v : versions.entrySet()) {
       TableDef t = Tables.byName(v.getKey());
-      Dataset<Row> rows = pinned(spark, t, v.getValue());
+      Dataset<Row> rows = ReleaseExport.pinned(spark, t, v.getValue());
       frames.put(t.name(), rows);
-      Dataset<Row> ordered = stableOrder(rows, t);
       long count = rows.count();
-      ordered.write().mode("overwrite").parquet(scratch + "/" + t.name() + "-parquet");
-      files.copy(files.single(scratch + "/" + t.name() + "-parquet", "part-"),
-          tmp + "/data/" + t.name() + ".parquet");
-      csvColumns(ordered).write().mode("overwrite").option("header", "true")
-          .csv(scratch + "/" + t.name() + "-csv");
-      files.copy(files.single(scratch + "/" + t.name() + "-csv", "part-"),
-          tmp + "/data/" + t.name() + ".csv");
-      for (String ext : List.of("parquet", "csv")) {
-        String path = "data/" + t.name() + "." + ext;
+      for (String path : ReleaseExport.write(files, rows, t, scratch, tmp)) {
         entries.add(new FileEntry(path, files.sha256(tmp + "/" + path), count));
       }
-      ObjectNode table = tables.putObject(t.name());
-      table.put("delta_version", v.getValue());
-      table.put("rows", count);
-      table.set("key", JSON.valueToTree(t.keyColumns()));
-      table.set("schema", readJson(rows.schema().json().getBytes(StandardCharsets.UTF_8)));
+      manifest.addTable(t, v.getValue(), count, rows.schema());
     }
     files.deleteRecursively(scratch);
 
@@ -268,80 +211,9 @@ public final class ReleaseBuilder {
     entries.add(new FileEntry("DATASHEET.md", WarehouseFiles.sha256(datasheet), null));
     entries.sort((a, b) -> a.path().compareTo(b.path()));
 
-    ObjectNode manifest = JSON.createObjectNode();
-    manifest.put("format_version", FORMAT_VERSION);
-    manifest.put("tag", spec.tag());
-    manifest.put("build_date", spec.buildDate() == null ? null : spec.buildDate().toString());
-    manifest.put("code_version", spec.codeVersion());
-    manifest.set("config", JSON.valueToTree(spec.config()));
-    manifest.set("tables", tables);
-    ArrayNode list = manifest.putArray("files");
-    for (FileEntry f : entries) {
-      ObjectNode o = list.addObject();
-      o.put("path", f.path());
-      o.put("sha256", f.sha256());
-      if (f.rows() == null) {
-        o.putNull("rows");
-      } else {
-        o.put("rows", f.rows());
-      }
-    }
-    manifest.set("notes", JSON.valueToTree(notes));
-    byte[] bytes;
-    try {
-      bytes = (JSON.writeValueAsString(manifest) + "\n").getBytes(StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    byte[] bytes = manifest.bytes(spec, entries, notes);
     files.write(tmp + "/manifest.json", bytes);
     return new Release(spec.tag(), location, Map.copyOf(versions), List.copyOf(entries),
         WarehouseFiles.sha256(bytes), false);
-  }
-
-  /** One partition in a total order: key columns, then the whole row as JSON to break ties. */
-  static Dataset<Row> stableOrder(Dataset<Row> rows, TableDef t) {
-    List<Column> order = new ArrayList<>();
-    t.keyColumns().forEach(k -> order.add(col(k).asc_nulls_first()));
-    Column[] all = Arrays.stream(rows.columns()).map(org.apache.spark.sql.functions::col)
-        .toArray(Column[]::new);
-    order.add(to_json(struct(all)).asc_nulls_first());
-    return rows.repartition(1).sortWithinPartitions(order.toArray(Column[]::new));
-  }
-
-  /** CSV holds no maps, arrays, structs or bytes: those become JSON or base64 text. */
-  static Dataset<Row> csvColumns(Dataset<Row> rows) {
-    StructType schema = rows.schema();
-    Column[] cols = Arrays.stream(schema.fields()).map(ReleaseBuilder::csvColumn)
-        .toArray(Column[]::new);
-    return rows.select(cols);
-  }
-
-  private static Column csvColumn(StructField f) {
-    if (f.dataType() instanceof MapType || f.dataType() instanceof ArrayType
-        || f.dataType() instanceof StructType) {
-      return to_json(col(f.name())).as(f.name());
-    }
-    if (f.dataType() instanceof BinaryType) {
-      return base64(col(f.name())).as(f.name());
-    }
-    return col(f.name());
-  }
-
-  private static void recordRelease(SparkSession spark, Spec spec, Release r) {
-    Row row = RowFactory.create(spec.tag(),
-        spec.buildDate() == null ? null : Date.valueOf(spec.buildDate()),
-        scala.collection.JavaConverters.mapAsScalaMap(new TreeMap<>(r.versions())),
-        r.manifestSha256(), r.filesSha256(), r.files().size(), r.location(), spec.codeVersion(),
-        Timestamp.from(Instant.now()));
-    DeltaWrites.merge(spark, Releases.TABLE,
-        spark.createDataFrame(List.of(row), Releases.TABLE.schema()), OnMatch.KEEP);
-  }
-
-  private static JsonNode readJson(byte[] bytes) {
-    try {
-      return JSON.readTree(bytes);
-    } catch (IOException e) {
-      throw new UncheckedIOException("not JSON", e);
-    }
   }
 }
