@@ -7,9 +7,7 @@ import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.LongAccumulator;
 import org.subnetatlas.jobs.settings.EvaluateKeys;
-import org.subnetatlas.spaces.MbConvSpace;
-import org.subnetatlas.spaces.Spaces;
-import org.subnetatlas.transforms.BadInputException;
+import org.subnetatlas.jobs.settings.PredictorKeys;
 import org.subnetatlas.transforms.search.FoundEvaluation;
 import org.subnetatlas.transforms.search.PredictorSearch;
 import picocli.CommandLine;
@@ -73,10 +71,7 @@ public final class SearchJob extends StageCommand {
 
     @Override
     public void validate(AtlasConfig config) {
-      String s = config.require(AtlasConfig.SPACE);
-      if (!(Spaces.get(s) instanceof MbConvSpace)) {
-        throw new BadInputException(AtlasConfig.SPACE + " " + s + ": search covers MBConv spaces only");
-      }
+      PredictorKeys.mbConvSpace(config, "search covers");
       searchSettings(config);
       fractions(config);
       TOP_K.get(config);

@@ -5,9 +5,6 @@ import static org.subnetatlas.jobs.settings.PredictorKeys.*;
 import java.time.LocalDate;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
-import org.subnetatlas.spaces.MbConvSpace;
-import org.subnetatlas.spaces.Spaces;
-import org.subnetatlas.transforms.BadInputException;
 import org.subnetatlas.transforms.prediction.PredictorTraining;
 import org.subnetatlas.transforms.prediction.TrainingData;
 import picocli.CommandLine;
@@ -63,10 +60,7 @@ public final class TrainPredictorJob extends StageCommand {
 
     @Override
     public void validate(AtlasConfig config) {
-      String s = config.require(AtlasConfig.SPACE);
-      if (!(Spaces.get(s) instanceof MbConvSpace)) {
-        throw new BadInputException(AtlasConfig.SPACE + " " + s + ": predictors cover MBConv spaces only");
-      }
+      mbConvSpace(config, "predictors cover");
       HELD_OUT.get(config);
       MAX_RECORDS.get(config);
       proxies(config);

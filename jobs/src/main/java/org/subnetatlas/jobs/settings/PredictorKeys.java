@@ -3,6 +3,8 @@ package org.subnetatlas.jobs.settings;
 import java.util.ArrayList;
 import java.util.List;
 import org.subnetatlas.jobs.AtlasConfig;
+import org.subnetatlas.spaces.MbConvSpace;
+import org.subnetatlas.spaces.Spaces;
 import org.subnetatlas.transforms.BadInputException;
 import org.subnetatlas.udfs.prediction.MlpMember;
 import org.subnetatlas.udfs.prediction.MlpRegressionModel;
@@ -53,6 +55,19 @@ public final class PredictorKeys {
       1, 10_000, "Spark partitions of the sub-networks whose proxies are missing.");
 
   private PredictorKeys() {}
+
+  /**
+   * The configured space, or bad input when it is not an MBConv space ({@code whatCovers}, e.g.
+   * "predictors cover", says what needs one).
+   */
+  public static MbConvSpace mbConvSpace(AtlasConfig config, String whatCovers) {
+    String s = config.require(AtlasConfig.SPACE);
+    if (!(Spaces.get(s) instanceof MbConvSpace mb)) {
+      throw new BadInputException(AtlasConfig.SPACE + " " + s + ": " + whatCovers
+          + " MBConv spaces only");
+    }
+    return mb;
+  }
 
   /** The configured models, in the order given. */
   public static List<PredictorModels.Kind> kinds(AtlasConfig config) {

@@ -16,15 +16,15 @@ public final class SearchKeys {
   public static final Setting.Real PARENT_RATIO = Setting.ofDouble("search.parent-ratio", 0.25, 0.01,
       0.99, "Share of the population kept as parents each generation.");
   public static final Setting.Real MUTATION_RATIO = Setting.ofDouble("search.mutation-ratio", 0.5,
-      0.0, 0.99, "Share of each generation made by mutation (the rest by crossover).");
+      0.0, 0.99, "Share of each generation made by mutating parents; crossovers fill the rest.");
   public static final Setting.Int64 SEED = Setting.ofLong("search.seed", 20261201L, Long.MIN_VALUE,
       Long.MAX_VALUE, "Seed of the evolution.");
+  public static final Setting.Int TOP_K = Setting.ofInt("search.top-k", 3, 1, 1000,
+      "Architectures per budget evaluated for real.");
   public static final Setting.Text BUDGET_FRACTIONS = Setting.ofText("search.macs-budget-fractions",
       "0.5", "MACs budgets as fractions of the largest sub-network's MACs, comma-separated.");
   public static final Setting.Real LATENCY_BUDGET = Setting.ofDouble("search.latency-budget-ms", 0, 0,
       1e9, "Predicted latency_p50_ms budget as well, when a latency predictor exists (0: none).");
-  public static final Setting.Int TOP_K = Setting.ofInt("search.top-k", 3, 1, 1000,
-      "Architectures per budget evaluated for real.");
 
   private SearchKeys() {}
 
