@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.subnetatlas.jobs.settings.PredictorKeys;
 import org.subnetatlas.jobs.CliTest.Result;
 
 /** Help and bad settings of the predictor, search and standalone commands (no Spark session). */
@@ -29,14 +30,14 @@ class PredictorCliTest {
     for (String[] views : new String[][] {
         {"choices,graph", "unknown MLP view 'graph' (expected choices, pairs or crossed)"},
         {"pairs, pairs", "view 'pairs' is listed twice"}}) {
-      System.setProperty(TrainPredictorJob.MLP_VIEWS, views[0]);
+      System.setProperty(PredictorKeys.MLP_VIEWS.key(), views[0]);
       try {
         Result r = CliTest.run("", "train-predictor");
         assertEquals(2, r.exit(), r.err());
         assertEquals("train-predictor: error: spark.atlas.predictor.mlp-views: " + views[1],
             r.err().strip());
       } finally {
-        System.clearProperty(TrainPredictorJob.MLP_VIEWS);
+        System.clearProperty(PredictorKeys.MLP_VIEWS.key());
       }
     }
 

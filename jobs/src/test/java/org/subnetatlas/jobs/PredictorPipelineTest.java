@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer.OrderAnnotation;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.subnetatlas.jobs.settings.PredictorKeys;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.subnetatlas.jobs.CliTest.Result;
 import org.subnetatlas.spaces.MbConvSpace;
@@ -42,10 +43,10 @@ class PredictorPipelineTest {
   @BeforeAll
   static void pipeline() throws Exception {
     // small ensembles: each boosting iteration is a few Spark jobs
-    System.setProperty(TrainPredictorJob.GBT_ITERATIONS, "10");
-    System.setProperty(TrainPredictorJob.FOREST_TREES, "10");
-    System.setProperty(TrainPredictorJob.MLP_MEMBERS, "2");
-    System.setProperty(TrainPredictorJob.MLP_EPOCHS, "30");
+    System.setProperty(PredictorKeys.GBT_ITERATIONS.key(), "10");
+    System.setProperty(PredictorKeys.FOREST_TREES.key(), "10");
+    System.setProperty(PredictorKeys.MLP_MEMBERS.key(), "2");
+    System.setProperty(PredictorKeys.MLP_EPOCHS.key(), "30");
     warehouse = Files.createTempDirectory("atlas-predictor");
     stage("sample", "--count", "48", "--seed", "11");
     stage("train-supernet", "--epochs", "1,0,0,0", "--max-train-images", "512");
@@ -54,10 +55,10 @@ class PredictorPipelineTest {
 
   @AfterAll
   static void clearSettings() {
-    System.clearProperty(TrainPredictorJob.GBT_ITERATIONS);
-    System.clearProperty(TrainPredictorJob.FOREST_TREES);
-    System.clearProperty(TrainPredictorJob.MLP_MEMBERS);
-    System.clearProperty(TrainPredictorJob.MLP_EPOCHS);
+    System.clearProperty(PredictorKeys.GBT_ITERATIONS.key());
+    System.clearProperty(PredictorKeys.FOREST_TREES.key());
+    System.clearProperty(PredictorKeys.MLP_MEMBERS.key());
+    System.clearProperty(PredictorKeys.MLP_EPOCHS.key());
   }
 
   private static Result atlas(String command, String... extra) {

@@ -38,12 +38,8 @@ public final class FeatureEncoder {
     }
 
     public static FeatureSet byLabel(String label) {
-      for (FeatureSet f : values()) {
-        if (f.label.equals(label)) {
-          return f;
-        }
-      }
-      throw new IllegalArgumentException("unknown feature set '" + label + "' (expected encoding or encoding+proxies)");
+      return Labels.find(values(), FeatureSet::label, label,
+          "unknown feature set '" + label + "' (expected encoding or encoding+proxies)");
     }
   }
 

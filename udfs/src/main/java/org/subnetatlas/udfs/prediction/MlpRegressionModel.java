@@ -1,11 +1,6 @@
 package org.subnetatlas.udfs.prediction;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.Serializable;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -13,12 +8,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Random;
-import java.util.stream.DoubleStream;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.regression.RegressionModel;
@@ -27,7 +16,6 @@ import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 
 /**
  * An ensemble of small MLPs as a Spark ML regression model, so it trains, scores, saves and loads
@@ -59,36 +47,25 @@ public final class MlpRegressionModel extends RegressionModel<Vector, MlpRegress
   /** How a member turns the categorical features into indicators. */
   public enum View {
     /** One indicator per level of each categorical feature. */
-    CHOICES("choices"),
+    CHOICES,
     /**
      * One indicator per combination of levels of each {@link Inputs#pairs pair} (a slot's kernel and
      * expand), one per level of every other categorical feature.
      */
-    PAIRS("pairs"),
+    PAIRS,
     /**
      * The {@link #CHOICES} indicators, then each indicator of every other categorical feature again
      * for each level of the {@link Inputs#crossFeature cross feature} (resolution), set only at that
      * level: a choice's effect can differ per resolution without the network having to learn it.
      */
-    CROSSED("crossed");
-
-    private final String label;
-
-    View(String label) {
-      this.label = label;
-    }
+    CROSSED;
 
     public String label() {
-      return label;
+      return Labels.lowerName(this);
     }
 
     public static View byLabel(String label) {
-      for (View v : values()) {
-        if (v.label.equals(label)) {
-          return v;
-        }
-      }
-      throw new IllegalArgumentException("unknown MLP view '" + label
+      return Labels.find(values(), View::label, label, "unknown MLP view '" + label
           + "' (expected choices, pairs or crossed)");
     }
   }
@@ -253,89 +230,8 @@ public final class MlpRegressionModel extends RegressionModel<Vector, MlpRegress
    * null (every feature continuous). Members train as Spark tasks.
    */
   public static MlpRegressionModel fit(Dataset<Row> train, Inputs inputs, Settings s) {
-    List<Row> rows = train.select(PredictorModels.FEATURES, PredictorModels.LABEL).collectAsList();
-    if (rows.size() < 2) {
-      throw new IllegalArgumentException("an MLP needs at least 2 training rows, got " + rows.size());
-    }
-    int d = ((Vector) rows.get(0).get(0)).size();
-    Inputs in = inputs == null ? Inputs.of(new double[d][]) : inputs;
-    if (in.levels().length != d) {
-      throw new IllegalArgumentException(d + " features but levels for " + in.levels().length);
-    }
-    for (View view : s.views()) {
-      in.require(view);
-    }
-    double[][] raw = new double[rows.size()][];
-    double[] y = new double[rows.size()];
-    for (int i = 0; i < raw.length; i++) {
-      raw[i] = ((Vector) rows.get(i).get(0)).toArray();
-      y[i] = rows.get(i).getDouble(1);
-    }
-    double[] means = new double[d];
-    double[] stds = new double[d];
-    for (int j = 0; j < d; j++) {
-      double[] col = new double[raw.length];
-      for (int i = 0; i < raw.length; i++) {
-        col[i] = raw[i][j];
-      }
-      means[j] = mean(col);
-      stds[j] = std(col, means[j]);
-    }
-    double labelMean = mean(y);
-    double labelStd = std(y, labelMean);
-    double[] t = new double[y.length];
-    for (int i = 0; i < raw.length; i++) {
-      t[i] = (y[i] - labelMean) / labelStd;
-    }
-    List<View> views = s.views();
-    double[][][] x = new double[views.size()][raw.length][];
-    for (int v = 0; v < views.size(); v++) {
-      for (int i = 0; i < raw.length; i++) {
-        x[v][i] = encode(in, views.get(v), means, stds, raw[i]);
-      }
-    }
-    // member i sees view i / members; with one view the seeds are those of a single-view ensemble
-    List<long[]> tasks = new ArrayList<>();
-    List<View> memberViews = new ArrayList<>();
-    Random rnd = new Random(s.seed());
-    for (int i = 0; i < views.size() * s.members(); i++) {
-      tasks.add(new long[] {i / s.members(), rnd.nextLong()});
-      memberViews.add(views.get(i / s.members()));
-    }
-    SparkSession spark = train.sparkSession();
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    int slices = Math.min(tasks.size(), spark.sparkContext().defaultParallelism());
-    MlpMember.Settings ms = s.member();
-    Broadcast<double[][][]> inputsByView = jsc.broadcast(x);
-    // members travel as Java-serialised bytes: the Kryo that Spark may use cannot build records
-    List<MlpMember> members = new ArrayList<>();
-    try {
-      for (byte[] b : jsc.parallelize(tasks, slices)
-          .map(task -> toBytes(MlpMember.train(inputsByView.value()[(int) task[0]], t, ms, task[1])))
-          .collect()) {
-        members.add(fromBytes(b));
-      }
-    } finally {
-      inputsByView.destroy();
-    }
-    return create(Identifiable$.MODULE$.randomUID("mlpEnsemble"), new State(FORMAT, in.levels(),
-        in.pairs(), in.crossFeature(), means, stds, labelMean, labelStd, members, memberViews));
-  }
-
-  private static byte[] toBytes(MlpMember m) throws IOException {
-    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-    try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
-      out.writeObject(m);
-    }
-    return bytes.toByteArray();
-  }
-
-  private static MlpMember fromBytes(byte[] b) {
-    try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(b))) {
-      return (MlpMember) in.readObject();
-    } catch (IOException | ClassNotFoundException e) {
-      throw new IllegalStateException("reading a trained MLP member back: " + e, e);
-    }
+    State fitted = MlpEnsembleTraining.fit(train, inputs, s);
+    return create(Identifiable$.MODULE$.randomUID("mlpEnsemble"), fitted);
   }
 
   /** The {@link View#CHOICES} encoding of raw features {@code v}. */
@@ -348,65 +244,7 @@ public final class MlpRegressionModel extends RegressionModel<Vector, MlpRegress
    * categorical ones as indicators (a value outside a feature's levels sets none of them).
    */
   public static double[] encode(Inputs in, View view, double[] means, double[] stds, double[] v) {
-    if (v.length != means.length) {
-      throw new IllegalArgumentException("MLP predictor takes " + means.length + " features, got "
-          + v.length);
-    }
-    double[][] levels = in.levels();
-    DoubleStream.Builder out = DoubleStream.builder();
-    int[] partner = new int[v.length];
-    Arrays.fill(partner, -1);
-    if (view == View.PAIRS) {
-      for (int[] p : in.pairs()) {
-        partner[p[0]] = p[1];
-        partner[p[1]] = -2;  // described with its partner
-      }
-    }
-    for (int j = 0; j < v.length; j++) {
-      if (levels[j] == null) {
-        out.add((v[j] - means[j]) / stds[j]);
-      } else if (partner[j] >= 0) {
-        for (double a : levels[j]) {
-          for (double b : levels[partner[j]]) {
-            out.add(v[j] == a && v[partner[j]] == b ? 1 : 0);
-          }
-        }
-      } else if (partner[j] == -1) {
-        indicators(out, levels[j], v[j], 1);
-      }
-    }
-    if (view == View.CROSSED) {
-      int c = in.crossFeature();
-      for (double at : levels[c]) {
-        double on = v[c] == at ? 1 : 0;
-        for (int j = 0; j < v.length; j++) {
-          if (levels[j] != null && j != c) {
-            indicators(out, levels[j], v[j], on);
-          }
-        }
-      }
-    }
-    return out.build().toArray();
-  }
-
-  private static void indicators(DoubleStream.Builder out, double[] levels, double value, double on) {
-    for (double level : levels) {
-      out.add(value == level ? on : 0);
-    }
-  }
-
-  private static double mean(double[] v) {
-    return Arrays.stream(v).average().orElse(0);
-  }
-
-  /** Population standard deviation; 1 for a constant column, so it encodes as 0. */
-  private static double std(double[] v, double mean) {
-    double sq = 0;
-    for (double x : v) {
-      sq += (x - mean) * (x - mean);
-    }
-    double s = Math.sqrt(sq / v.length);
-    return s > 1e-12 ? s : 1;
+    return MlpFeatureScaling.encode(in, view, means, stds, v);
   }
 
   @Override
@@ -416,46 +254,14 @@ public final class MlpRegressionModel extends RegressionModel<Vector, MlpRegress
     return new MLWriter() {
       @Override
       public void saveImpl(String path) {
-        Path file = new Path(path, FILE);
-        try {
-          FileSystem fs = file.getFileSystem(hadoopConf());
-          try (OutputStream out = fs.create(file, true)) {
-            new ObjectMapper().writeValue(out, new Stored(id, st));
-          }
-        } catch (IOException e) {
-          throw new UncheckedIOException("saving MLP predictor to " + file, e);
-        }
+        MlpModelFiles.save(path, id, st);
       }
     };
   }
 
   /** Loads a model {@link #write} saved under {@code path}. */
   public static MlpRegressionModel load(String path) {
-    Path file = new Path(path, FILE);
-    Stored s;
-    try {
-      FileSystem fs = file.getFileSystem(hadoopConf());
-      try (InputStream in = fs.open(file)) {
-        s = new ObjectMapper().readValue(in, Stored.class);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("loading MLP predictor from " + file + ": " + e.getMessage(), e);
-    }
-    if (!FORMAT.equals(s.state().format()) && !FORMAT_CHOICES_ONLY.equals(s.state().format())) {
-      throw new IllegalStateException(file + " holds format " + s.state().format() + ", expected "
-          + FORMAT + " or " + FORMAT_CHOICES_ONLY);
-    }
+    MlpModelFiles.Stored s = MlpModelFiles.load(path);
     return create(s.uid(), s.state());
   }
-
-  /** The running session's Hadoop settings (s3a credentials), or the defaults outside Spark. */
-  private static org.apache.hadoop.conf.Configuration hadoopConf() {
-    scala.Option<SparkSession> active = SparkSession.getActiveSession();
-    scala.Option<SparkSession> session = active.isDefined() ? active : SparkSession.getDefaultSession();
-    return session.isDefined() ? session.get().sparkContext().hadoopConfiguration()
-        : new org.apache.hadoop.conf.Configuration();
-  }
-
-  /** The JSON document. */
-  record Stored(String uid, State state) {}
 }

@@ -20,10 +20,10 @@ import org.apache.spark.ml.regression.RandomForestRegressor;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.subnetatlas.schemas.RowBuilder;
 import org.subnetatlas.udfs.evaluation.RankCorrelation;
 
 /**
@@ -45,25 +45,14 @@ public final class PredictorModels {
 
   /** The regressors; the label is stored in {@code atlas.predictors.model}. */
   public enum Kind {
-    GBT("gbt"), RANDOM_FOREST("random_forest"), LINEAR("linear"), MLP("mlp");
-
-    private final String label;
-
-    Kind(String label) {
-      this.label = label;
-    }
+    GBT, RANDOM_FOREST, LINEAR, MLP;
 
     public String label() {
-      return label;
+      return Labels.lowerName(this);
     }
 
     public static Kind byLabel(String label) {
-      for (Kind k : values()) {
-        if (k.label.equals(label)) {
-          return k;
-        }
-      }
-      throw new IllegalArgumentException("unknown predictor model '" + label
+      return Labels.find(values(), Kind::label, label, "unknown predictor model '" + label
           + "' (expected gbt, random_forest, linear or mlp)");
     }
   }
@@ -104,7 +93,8 @@ public final class PredictorModels {
   }
 
   public static Row row(String archId, double label, double[] features) {
-    return RowFactory.create(archId, label, Vectors.dense(features));
+    return RowBuilder.of(SCHEMA).set(ARCH_ID, archId).set(LABEL, label)
+        .set(FEATURES, Vectors.dense(features)).build();
   }
 
   public static Dataset<Row> frame(SparkSession spark, List<Row> rows) {
