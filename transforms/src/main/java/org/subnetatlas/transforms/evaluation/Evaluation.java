@@ -25,6 +25,7 @@ import org.subnetatlas.transforms.DeltaWrites;
 import org.subnetatlas.transforms.DeltaWrites.OnMatch;
 import org.subnetatlas.transforms.TrainedSupernets;
 import org.subnetatlas.transforms.tasks.ExecutorDevices;
+import org.subnetatlas.transforms.tasks.KeyedTasks;
 import org.subnetatlas.transforms.tasks.ProgressScope;
 import org.subnetatlas.transforms.tasks.StageCounts;
 import org.subnetatlas.udfs.evaluation.EvalConfig;
@@ -93,11 +94,8 @@ public final class Evaluation {
     List<Row> results = progress.collect(total, counter -> {
       SubnetEvaluation fn = new SubnetEvaluation(r.space(), checkpoint, r.data(), supernetId,
           eval, r.threads(), r.runId(), Date.valueOf(r.buildDate()), counter);
-      // hash-partitioned, so a retried task sees the same rows; results are collected before
-      // any write so the expensive evaluation never runs twice (a MERGE reads its source twice)
-      return todo.repartition(partitions, col(Architectures.ARCH_ID))
-          .mapPartitions(fn, Encoders.row(SubnetEvaluation.RESULT_SCHEMA))
-          .collectAsList();
+      return KeyedTasks.collect(todo, partitions, Architectures.ARCH_ID, fn,
+          SubnetEvaluation.RESULT_SCHEMA);
     });
     Dataset<Row> measured = spark.createDataFrame(results, SubnetEvaluation.RESULT_SCHEMA);
     counts.count("devices_inserted", ExecutorDevices.upsert(spark, measured));

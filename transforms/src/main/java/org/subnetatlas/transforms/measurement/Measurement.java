@@ -19,6 +19,7 @@ import org.subnetatlas.schemas.Tables.Supernets;
 import org.subnetatlas.transforms.BadInputException;
 import org.subnetatlas.transforms.DeltaWrites;
 import org.subnetatlas.transforms.tasks.ExecutorDevices;
+import org.subnetatlas.transforms.tasks.KeyedTasks;
 import org.subnetatlas.transforms.tasks.ProgressScope;
 import org.subnetatlas.transforms.tasks.StageCounts;
 import org.subnetatlas.udfs.measurement.LatencyProtocol;
@@ -140,10 +141,8 @@ public final class Measurement {
     List<Row> results = progress.collect(inputs.size(), counter -> {
       SubnetMeasurement fn = new SubnetMeasurement(r.space(), settings, r.runId(),
           Date.valueOf(r.buildDate()), counter);
-      // collected before any write: a MERGE reads its source twice, measuring must not rerun
-      return source.repartition(partitions, col(Measurements.ARCH_ID))
-          .mapPartitions(fn, Encoders.row(SubnetMeasurement.RESULT_SCHEMA))
-          .collectAsList();
+      return KeyedTasks.collect(source, partitions, Measurements.ARCH_ID, fn,
+          SubnetMeasurement.RESULT_SCHEMA);
     });
     Dataset<Row> measured = spark.createDataFrame(results, SubnetMeasurement.RESULT_SCHEMA);
     counts.count("devices_inserted", ExecutorDevices.upsert(spark, measured));
@@ -157,6 +156,15 @@ public final class Measurement {
     LOG.info("measure: {} sub-networks, batch-1 p50 {}..{} ms (median {} ms), energy {}",
         p50.length, fmt(p50[0]), fmt(p50[p50.length - 1]), fmt(p50[p50.length / 2]),
         results.get(0).getString(results.get(0).fieldIndex(Measurements.ENERGY_METHOD)));
+  }
+
+  /** Cores per executor: spark.executor.cores, or the local master's thread count. */
+  public static int executorCores(SparkSession spark) {
+    var conf = spark.sparkContext().getConf();
+    if (conf.contains("spark.executor.cores")) {
+      return conf.getInt("spark.executor.cores", 1);
+    }
+    return spark.sparkContext().isLocal() ? spark.sparkContext().defaultParallelism() : 1;
   }
 
   static String fmt(double v) {

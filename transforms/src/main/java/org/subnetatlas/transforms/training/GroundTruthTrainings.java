@@ -26,6 +26,7 @@ import org.subnetatlas.transforms.BadInputException;
 import org.subnetatlas.transforms.DeltaWrites;
 import org.subnetatlas.transforms.DeltaWrites.OnMatch;
 import org.subnetatlas.transforms.TrainedSupernets;
+import org.subnetatlas.transforms.tasks.KeyedTasks;
 import org.subnetatlas.transforms.tasks.ProgressScope;
 import org.subnetatlas.transforms.tasks.StageCounts;
 import org.subnetatlas.udfs.evaluation.EvalConfig;
@@ -95,11 +96,9 @@ public final class GroundTruthTrainings {
     List<Row> results = progress.collect(jobs.size(), counter -> {
       StandaloneTraining fn = new StandaloneTraining(r.space(), r.data(), r.recipe(), r.epochs(),
           r.learningRate(), r.eval(), counter);
-      // collected before the MERGE, which reads its source twice
-      return spark.createDataFrame(jobs, TRAININGS)
-          .repartition(Math.min(jobs.size(), r.partitions()), col(Standalone.ARCH_ID))
-          .mapPartitions(fn, Encoders.row(StandaloneTraining.RESULT_SCHEMA))
-          .collectAsList();
+      return KeyedTasks.collect(spark.createDataFrame(jobs, TRAININGS),
+          Math.min(jobs.size(), r.partitions()), Standalone.ARCH_ID, fn,
+          StandaloneTraining.RESULT_SCHEMA);
     });
     Dataset<Row> rows = spark.createDataFrame(results, StandaloneTraining.RESULT_SCHEMA)
         .withColumn(Standalone.BUILD_DATE, lit(Date.valueOf(r.buildDate())))

@@ -40,10 +40,9 @@ public final class SupernetTrainings {
 
   /** Trains or reuses; returns the supernet's identity. */
   public static ModelIdentity trainOrReuse(SparkSession spark, Request r, StageCounts counts) {
-    MbConvSpec spec = r.spec();
-    SupernetConfig recipe = r.recipe();
-    ModelIdentity model = ModelIdentity.of(spec.name(), spec.version(), r.data(),
-        SupernetTraining.toJson(recipe), r.warehouse(), r.buildDate());
+    String recipeJson = SupernetTraining.toJson(r.recipe());
+    ModelIdentity model = ModelIdentity.of(r.spec().name(), r.spec().version(), r.data(),
+        recipeJson, r.warehouse(), r.buildDate());
     String checkpoint = model.checkpoint();
 
     if (!r.force() && alreadyTrained(spark, model.id(), checkpoint)) {
@@ -52,10 +51,11 @@ public final class SupernetTrainings {
       counts.count("supernets_reused", 1);
       return model;
     }
-    LOG.info("train-supernet: {} on {} ({} epochs: {})", spec.name(), r.data(),
+    SupernetConfig recipe = r.recipe();
+    LOG.info("train-supernet: {} on {} ({} epochs: {})", model.space(), r.data(),
         recipe.phases().stream().mapToInt(SupernetConfig.Phase::epochs).sum(), recipe.phases());
     Dataset<Row> stats = TrainedModels.trainInOneTask(spark,
-        new SupernetTraining(spec.name(), r.data(), checkpoint, recipe),
+        new SupernetTraining(model.space(), r.data(), checkpoint, recipe),
         SupernetTraining.RESULT_SCHEMA);
     Row result = stats.head();
     counts.count("devices_inserted", ExecutorDevices.upsert(spark, stats));
