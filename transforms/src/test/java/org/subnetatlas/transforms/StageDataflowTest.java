@@ -172,4 +172,25 @@ class StageDataflowTest extends SparkTestBase {
       assertTrue((long) r.getAs(Architectures.MACS) > 0);
     }
   }
+
+  @Test
+  void measuringUpdatesOnlyTheMeasureColumnsOfAnEvaluatedRow() {
+    atlas.night(DAY, 2);
+    Row evaluated = atlas.measurement(DAY, 1, 0.5, null);
+    Map<String, Object> v = new LinkedHashMap<>();
+    String[] columns = Measurements.TABLE.schema().fieldNames();
+    for (int c = 0; c < columns.length; c++) {
+      v.put(columns[c], evaluated.get(c));
+    }
+    v.put(Measurements.TOP1, null);
+    v.put(Measurements.LATENCY_P50_MS, 4.5);
+    Map<String, Long> merged = DeltaWrites.mergeColumns(spark, Measurements.TABLE,
+        atlas.frame(Measurements.TABLE, List.of(atlas.row(Measurements.TABLE, v))),
+        Measurement.MEASURE_COLUMNS);
+    assertEquals(1L, merged.get("numTargetRowsUpdated"));
+    assertEquals(0L, merged.get("numTargetRowsInserted"));
+    // the fixture's top-1 of arch 1 stays; only the latency is new
+    assertRows("arch 1", List.<Object[]>of(row(0.80 + 0.001, 4.5)),
+        sql("SELECT top1, latency_p50_ms FROM atlas.measurements WHERE arch_id = 'arch-0001'"));
+  }
 }
