@@ -142,6 +142,15 @@ public final class AtlasConfig {
   }
 
   public double getDouble(String key, double fallback, double min, double max) {
+    return getDouble(key, fallback, min, max, min + " and " + max);
+  }
+
+  /** A value in [0, 1]; a bad one is reported as "between 0 and 1". */
+  public double getFraction(String key, double fallback) {
+    return getDouble(key, fallback, 0, 1, "0 and 1");
+  }
+
+  private double getDouble(String key, double fallback, double min, double max, String range) {
     String raw = values.get(key);
     if (raw == null || raw.isBlank()) {
       return fallback;
@@ -153,7 +162,7 @@ public final class AtlasConfig {
       throw new BadInputException(key + "=" + raw + ": not a number");
     }
     if (!(v >= min && v <= max)) {
-      throw new BadInputException(key + "=" + raw + ": must be between " + min + " and " + max);
+      throw new BadInputException(key + "=" + raw + ": must be between " + range);
     }
     return v;
   }

@@ -1,12 +1,15 @@
 package org.subnetatlas.jobs;
 
-import org.subnetatlas.transforms.BadInputException;
+import static org.subnetatlas.jobs.settings.ReleaseKeys.*;
+
 import java.time.LocalDate;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.sql.SparkSession;
+import org.subnetatlas.jobs.settings.ValidateKeys;
+import org.subnetatlas.transforms.BadInputException;
 import org.subnetatlas.transforms.ReleaseBuilder;
-import picocli.CommandLine;
+import org.subnetatlas.transforms.quality.Validation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -18,14 +21,12 @@ import picocli.CommandLine.Option;
  *
  * <pre>spark-submit --class org.subnetatlas.jobs.ReleaseJob atlas-jobs-shaded.jar --tag nightly-2026-11-30 --date 2026-11-30</pre>
  */
-@Command(name = "release", mixinStandardHelpOptions = true,
-    description = {"Publish the tables at pinned Delta versions: Parquet + CSV, manifest.json,"
-        + " DATASHEET.md and plots under <warehouse>/releases/<tag>/, recorded in atlas.releases.",
-        "Runs the quality gates for --date first and refuses on failure. An existing tag is"
-            + " rebuilt from its pinned versions and must match byte for byte."})
+@Command(name = "release", mixinStandardHelpOptions = true, description = {
+    "Publish the tables at pinned Delta versions: Parquet + CSV, manifest.json, DATASHEET.md and"
+        + " plots under <warehouse>/releases/<tag>/, recorded in atlas.releases.",
+    "Runs the quality gates for --date first and refuses on failure. An existing tag is rebuilt"
+        + " from its pinned versions and must match byte for byte."})
 public final class ReleaseJob extends StageCommand {
-
-  static final String TAG = AtlasConfig.PREFIX + "release.tag";
 
   @Option(names = "--tag", paramLabel = "T",
       description = "Release tag (letters, digits, '.', '_', '-'). Default: nightly-<date>.")
@@ -33,7 +34,7 @@ public final class ReleaseJob extends StageCommand {
 
   @Override
   Map<String, String> overrides() {
-    return settings(TAG, tag);
+    return settings(TAG.key(), tag);
   }
 
   @Override
@@ -42,23 +43,14 @@ public final class ReleaseJob extends StageCommand {
   }
 
   public static void main(String[] args) {
-    System.exit(AtlasCli.execute(new CommandLine(new ReleaseJob()), args));
+    launch(new ReleaseJob(), args);
   }
 
-  static String tag(AtlasConfig config, LocalDate buildDate) {
-    return config.get(TAG, "nightly-" + buildDate);
-  }
-
-  /** The stage itself; last in the nightly build. */
+  /** Publishes the release once the gates pass; last in the nightly build. */
   static final class ReleaseStage implements Stage {
     @Override
-    public String name() {
-      return "release";
-    }
-
-    @Override
     public void validate(AtlasConfig config) {
-      String t = config.get(TAG, null);
+      String t = TAG.get(config);
       if (t != null) {
         try {
           ReleaseBuilder.checkTag(t);
@@ -66,7 +58,7 @@ public final class ReleaseJob extends StageCommand {
           throw new BadInputException(e.getMessage());
         }
       }
-      ValidateJob.thresholds(config);
+      ValidateKeys.thresholds(config);
     }
 
     @Override
@@ -77,10 +69,10 @@ public final class ReleaseJob extends StageCommand {
           settings.put(k, v);
         }
       });
-      ReleaseBuilder.Spec spec = new ReleaseBuilder.Spec(tag(config, buildDate), buildDate,
-          config.warehouse(), CodeVersion.get(), settings);
-      ReleaseBuilder.Release r = ReleaseBuilder.release(spark, spec,
-          () -> ValidateJob.enforce(spark, config, buildDate, run));
+      ReleaseBuilder.Release r = ReleaseBuilder.release(spark, new ReleaseBuilder.Spec(
+              tag(config, buildDate), buildDate, config.warehouse(), CodeVersion.get(), settings),
+          () -> Validation.enforce(spark, config.warehouse(), buildDate, run.runId(),
+              ValidateKeys.thresholds(config), run));
       run.count("files", r.files().size());
       run.count("verified_existing", r.verified() ? 1 : 0);
       System.err.println("release " + r.tag() + (r.verified() ? ": exists, verified identical: "

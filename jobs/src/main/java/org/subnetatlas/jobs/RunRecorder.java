@@ -14,18 +14,19 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.subnetatlas.schemas.RowBuilder;
 import org.subnetatlas.schemas.Tables.Runs;
 import org.subnetatlas.transforms.DeltaWrites;
+import org.subnetatlas.transforms.tasks.StageCounts;
 
 /**
  * The audit row of one stage run. The row is written once, when the stage ends, so a stage that
  * dies mid-way leaves no half-written trace besides its failed row.
  */
-final class RunRecorder {
+final class RunRecorder implements StageCounts {
 
   private static final Logger LOG = LoggerFactory.getLogger(RunRecorder.class);
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -53,7 +54,8 @@ final class RunRecorder {
     return runId;
   }
 
-  void count(String what, long n) {
+  @Override
+  public void count(String what, long n) {
     counts.merge(what, n, Long::sum);
   }
 
@@ -68,12 +70,19 @@ final class RunRecorder {
   /** Appends the run's row; never throws, a failed audit write is logged, not fatal. */
   void finish(SparkSession spark, boolean succeeded, String message) {
     try {
-      Row row = RowFactory.create(runId, job, JSON.writeValueAsString(args), config.hash(),
-          CodeVersion.get(), buildDate == null ? null : Date.valueOf(buildDate),
-          Timestamp.from(started), Timestamp.from(Instant.now()),
-          succeeded ? "succeeded" : "failed",
-          new LinkedHashMap<>(counts),
-          message);
+      Row row = RowBuilder.of(Runs.TABLE.schema())
+          .set(Runs.RUN_ID, runId)
+          .set(Runs.JOB, job)
+          .set(Runs.ARGS, JSON.writeValueAsString(args))
+          .set(Runs.CONFIG_HASH, config.hash())
+          .set(Runs.CODE_VERSION, CodeVersion.get())
+          .set(Runs.BUILD_DATE, buildDate == null ? null : Date.valueOf(buildDate))
+          .set(Runs.STARTED_AT, Timestamp.from(started))
+          .set(Runs.ENDED_AT, Timestamp.from(Instant.now()))
+          .set(Runs.STATUS, succeeded ? "succeeded" : "failed")
+          .set(Runs.ROW_COUNTS, new LinkedHashMap<>(counts))
+          .set(Runs.MESSAGE, message)
+          .build();
       DeltaWrites.append(spark, Runs.TABLE, spark.createDataFrame(List.of(row), Runs.TABLE.schema()));
     } catch (JsonProcessingException | RuntimeException e) {
       LOG.warn("could not record run {} of {}: {}", runId, job, e.toString());

@@ -7,6 +7,7 @@ import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /**
@@ -41,6 +42,11 @@ abstract class StageCommand extends AtlasCommand {
     } finally {
       spark.stop();
     }
+  }
+
+  /** The {@code main} of a stage's own class (spark-submit --class): runs it, exits with its code. */
+  static void launch(StageCommand command, String[] args) {
+    System.exit(AtlasCli.execute(new CommandLine(command), args));
   }
 
   static LocalDate parseDate(String raw) {

@@ -7,6 +7,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.subnetatlas.transforms.tasks.ProgressScope;
 import org.subnetatlas.udfs.spark.Progress;
 import scala.collection.JavaConverters;
 
@@ -37,6 +38,15 @@ final class TaskProgress extends SparkListener implements AutoCloseable {
     this.counter = spark.sparkContext().longAccumulator("atlas." + stage + "." + unit);
     this.lastLog = start;
     spark.sparkContext().addSparkListener(this);
+  }
+
+  /** Progress of a transform's long step, logged as {@code stage: done/total unit ...}. */
+  static ProgressScope scope(SparkSession spark, String stage, String unit) {
+    return (total, step) -> {
+      try (TaskProgress progress = new TaskProgress(spark, stage, unit, total, 10)) {
+        return step.apply(progress.counter());
+      }
+    };
   }
 
   LongAccumulator counter() {

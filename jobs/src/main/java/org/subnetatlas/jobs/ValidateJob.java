@@ -1,13 +1,11 @@
 package org.subnetatlas.jobs;
 
-import org.subnetatlas.transforms.BadInputException;
+import static org.subnetatlas.jobs.settings.ValidateKeys.*;
+
 import java.time.LocalDate;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
-import org.subnetatlas.transforms.QualityGates;
-import org.subnetatlas.transforms.QualityGates.GateFailedException;
-import org.subnetatlas.transforms.QualityGates.Thresholds;
-import picocli.CommandLine;
+import org.subnetatlas.transforms.quality.Validation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -25,9 +23,6 @@ import picocli.CommandLine.Option;
             + " exit code 1."})
 public final class ValidateJob extends StageCommand {
 
-  static final String MIN_ROW_RATIO = AtlasConfig.PREFIX + "validate.min-row-ratio";
-  static final String MAX_TOP1_SHIFT = AtlasConfig.PREFIX + "validate.max-top1-shift";
-
   @Option(names = "--min-row-ratio", paramLabel = "R",
       description = "Fail when the night has fewer than R x the previous night's measurement rows."
           + " Default: 0.6.")
@@ -39,7 +34,7 @@ public final class ValidateJob extends StageCommand {
 
   @Override
   Map<String, String> overrides() {
-    return settings(MIN_ROW_RATIO, minRowRatio, MAX_TOP1_SHIFT, maxTop1Shift);
+    return settings(MIN_ROW_RATIO.key(), minRowRatio, MAX_TOP1_SHIFT.key(), maxTop1Shift);
   }
 
   @Override
@@ -48,55 +43,11 @@ public final class ValidateJob extends StageCommand {
   }
 
   public static void main(String[] args) {
-    System.exit(AtlasCli.execute(new CommandLine(new ValidateJob()), args));
+    launch(new ValidateJob(), args);
   }
 
-  static Thresholds thresholds(AtlasConfig config) {
-    return new Thresholds(
-        fraction(config, MIN_ROW_RATIO, Thresholds.DEFAULT.minRowRatio()),
-        fraction(config, MAX_TOP1_SHIFT, Thresholds.DEFAULT.maxTop1Shift()));
-  }
-
-  private static double fraction(AtlasConfig config, String key, double fallback) {
-    String raw = config.get(key, null);
-    if (raw == null || raw.isBlank()) {
-      return fallback;
-    }
-    double v;
-    try {
-      v = Double.parseDouble(raw.trim());
-    } catch (NumberFormatException e) {
-      throw new BadInputException(key + "=" + raw + ": not a number");
-    }
-    if (!(v >= 0 && v <= 1)) {
-      throw new BadInputException(key + "=" + raw + ": must be between 0 and 1");
-    }
-    return v;
-  }
-
-  /** Runs the gates for a date and counts what they found; used by release too. */
-  static QualityGates.Result enforce(SparkSession spark, AtlasConfig config, LocalDate buildDate,
-      RunRecorder run) {
-    try {
-      QualityGates.Result r = QualityGates.enforce(spark, config.warehouse(), buildDate,
-          run.runId(), thresholds(config));
-      run.count("checks", r.outcomes().size());
-      run.count("checks_failed", 0);
-      return r;
-    } catch (GateFailedException e) {
-      run.count("checks", e.result().outcomes().size());
-      run.count("checks_failed", e.result().failed().size());
-      throw e;
-    }
-  }
-
-  /** The stage itself. */
+  /** Runs the gates; a failure stops the nightly build with exit code 1. */
   static final class ValidateStage implements Stage {
-    @Override
-    public String name() {
-      return "validate";
-    }
-
     @Override
     public void validate(AtlasConfig config) {
       thresholds(config);
@@ -104,7 +55,8 @@ public final class ValidateJob extends StageCommand {
 
     @Override
     public void run(SparkSession spark, AtlasConfig config, LocalDate buildDate, RunRecorder run) {
-      enforce(spark, config, buildDate, run);
+      Validation.enforce(spark, config.warehouse(), buildDate, run.runId(), thresholds(config),
+          run);
     }
   }
 }

@@ -2,6 +2,7 @@ package org.subnetatlas.transforms;
 
 import static org.apache.spark.sql.functions.col;
 
+import io.delta.tables.DeltaMergeBuilder;
 import io.delta.tables.DeltaTable;
 import java.util.Arrays;
 import java.util.List;
@@ -9,6 +10,7 @@ import java.util.ConcurrentModificationException;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -74,16 +76,8 @@ public final class DeltaWrites {
   public static Map<String, Long> merge(
       SparkSession spark, TableDef table, Dataset<Row> source, OnMatch onMatch) {
     Dataset<Row> rows = conform(source, table);
-    return retryOnConflict(table, "merge", () -> {
-      DeltaTable target = DeltaTable.forName(spark, table.qualifiedName());
-      long before = version(target);
-      var builder = target.as("t").merge(rows.as("s"), table.keyCondition("t", "s"));
-      if (onMatch == OnMatch.UPDATE) {
-        builder = builder.whenMatched().updateAll();
-      }
-      builder.whenNotMatched().insertAll().execute();
-      return lastCommitMetrics(target, before, "numTargetRowsInserted", "numTargetRowsUpdated");
-    });
+    return retryOnConflict(table, "merge", () -> mergeOnce(spark, table, rows,
+        onMatch == OnMatch.UPDATE ? m -> m.whenMatched().updateAll() : m -> m));
   }
 
   /**
@@ -94,8 +88,6 @@ public final class DeltaWrites {
   public static Map<String, Long> mergeColumns(
       SparkSession spark, TableDef table, Dataset<Row> source, List<String> columns) {
     Dataset<Row> rows = conform(source, table);
-    DeltaTable target = DeltaTable.forName(spark, table.qualifiedName());
-    long before = version(target);
     Map<String, String> set = new java.util.LinkedHashMap<>();
     for (String c : columns) {
       if (!Arrays.asList(table.schema().fieldNames()).contains(c)) {
@@ -103,10 +95,16 @@ public final class DeltaWrites {
       }
       set.put(c, "s.`" + c + "`");
     }
-    target.as("t").merge(rows.as("s"), table.keyCondition("t", "s"))
-        .whenMatched().updateExpr(set)
-        .whenNotMatched().insertAll()
-        .execute();
+    return mergeOnce(spark, table, rows, m -> m.whenMatched().updateExpr(set));
+  }
+
+  /** One MERGE commit on the key columns: {@code matched} adds the update, unmatched rows insert. */
+  private static Map<String, Long> mergeOnce(SparkSession spark, TableDef table,
+      Dataset<Row> rows, UnaryOperator<DeltaMergeBuilder> matched) {
+    DeltaTable target = DeltaTable.forName(spark, table.qualifiedName());
+    long before = version(target);
+    matched.apply(target.as("t").merge(rows.as("s"), table.keyCondition("t", "s")))
+        .whenNotMatched().insertAll().execute();
     return lastCommitMetrics(target, before, "numTargetRowsInserted", "numTargetRowsUpdated");
   }
 

@@ -1,7 +1,19 @@
 package org.subnetatlas.jobs.settings;
 
-/** Settings of the stage's job, declared once (see {@link Setting}). */
+import java.time.LocalDate;
+import org.subnetatlas.jobs.AtlasConfig;
+
+/** Settings of release, declared once (see {@link Setting}). */
 public final class ReleaseKeys {
 
+  public static final Setting.Text TAG = Setting.ofText("release.tag", null,
+      "Release tag (letters, digits, '.', '_', '-'). Default: nightly-<date>.");
+
   private ReleaseKeys() {}
+
+  /** The configured tag, else {@code nightly-<date>}. */
+  public static String tag(AtlasConfig config, LocalDate buildDate) {
+    String tag = TAG.get(config);
+    return tag != null ? tag : "nightly-" + buildDate;
+  }
 }

@@ -1,0 +1,231 @@
+package org.subnetatlas.transforms.measurement;
+
+import static org.apache.spark.sql.functions.*;
+
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.subnetatlas.schemas.RowBuilder;
+import org.subnetatlas.schemas.Tables.Architectures;
+import org.subnetatlas.schemas.Tables.LatencyLut;
+import org.subnetatlas.schemas.Tables.Measurements;
+import org.subnetatlas.schemas.Tables.Supernets;
+import org.subnetatlas.spaces.MbArch;
+import org.subnetatlas.spaces.MbConvSpace;
+import org.subnetatlas.spaces.Spaces;
+import org.subnetatlas.transforms.BadInputException;
+import org.subnetatlas.transforms.DeltaWrites;
+import org.subnetatlas.transforms.tasks.ExecutorDevices;
+import org.subnetatlas.transforms.tasks.StageCounts;
+import org.subnetatlas.udfs.measurement.BlockKey;
+import org.subnetatlas.udfs.measurement.LatencyProtocol;
+import org.subnetatlas.udfs.measurement.MbTiming;
+import org.subnetatlas.udfs.measurement.MeasureSettings;
+import org.subnetatlas.udfs.spark.LatencyLutBuild;
+import org.subnetatlas.udfs.spark.SubnetMeasurement;
+
+/**
+ * {@code measure --lut}: times every block of the space (stem, MBConv variants, head) with the
+ * batch-1 protocol, stores them in {@code atlas.latency_lut}, predicts each directly measured
+ * sub-network's batch-1 p50 as the sum of its blocks' p50 plus a constant per-forward overhead,
+ * and scores the predictions. The overhead is fitted (median residual) on the first
+ * {@code calibration} sub-networks by arch_id and the score is over the others.
+ */
+public final class LatencyLookupTable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LatencyLookupTable.class);
+
+  /** @param calibration sub-networks that fit the overhead (0: a tenth, at least 5) */
+  public record Request(String space, MeasureSettings settings, int calibration,
+      LocalDate buildDate, String runId) {}
+
+  private static final StructType CHECKPOINT = new StructType()
+      .add(SubnetMeasurement.CHECKPOINT_URI, DataTypes.StringType, false);
+  private static final StructType PREDICTIONS = new StructType()
+      .add(Measurements.ARCH_ID, DataTypes.StringType)
+      .add(Measurements.SUPERNET_ID, DataTypes.StringType)
+      .add(Measurements.DATASET, DataTypes.StringType)
+      .add(Measurements.SPLIT, DataTypes.StringType)
+      .add(Measurements.DEVICE_ID, DataTypes.StringType)
+      .add(Measurements.BUILD_DATE, DataTypes.DateType)
+      .add(Measurements.LUT_PREDICTED_P50_MS, DataTypes.DoubleType);
+
+  private LatencyLookupTable() {}
+
+  /** Builds, stores and scores the table; reports counts as each write commits. */
+  public static void build(SparkSession spark, Request r, StageCounts counts) {
+    MbConvSpace space = (MbConvSpace) Spaces.get(r.space());
+    LatencyProtocol protocol = r.settings().latency();
+    Date date = Date.valueOf(r.buildDate());
+    List<Row> direct = direct(spark, r.space(), protocol.batchSize(), r.buildDate());
+    if (direct.isEmpty()) {
+      throw new BadInputException("measure --lut: no directly measured sub-networks of "
+          + r.space() + " for " + r.buildDate() + " to score the lookup table against");
+    }
+    String supernetId = direct.get(0).getAs(Measurements.SUPERNET_ID);
+    String checkpoint = spark.table(Supernets.TABLE.qualifiedName())
+        .where(col(Supernets.SUPERNET_ID).equalTo(supernetId))
+        .select(Supernets.CHECKPOINT_URI).head().getString(0);
+
+    List<Row> blocks = spark.createDataFrame(List.of(
+            RowBuilder.of(CHECKPOINT).set(SubnetMeasurement.CHECKPOINT_URI, checkpoint).build()),
+            CHECKPOINT)
+        .repartition(1)
+        .mapPartitions(new LatencyLutBuild(r.space(), protocol, r.settings().device(),
+            r.runId(), date), Encoders.row(LatencyLutBuild.RESULT_SCHEMA))
+        .collectAsList();
+    Dataset<Row> lut = spark.createDataFrame(blocks, LatencyLutBuild.RESULT_SCHEMA);
+    counts.count("devices_inserted", ExecutorDevices.upsert(spark, lut));
+    String deviceId = blocks.get(0).getAs(LatencyLut.DEVICE_ID);
+    Map<String, Double> p50 = new HashMap<>();
+    for (Row b : blocks) {
+      p50.put(b.getAs(LatencyLut.LUT_KEY), b.getAs(LatencyLut.P50_MS));
+    }
+
+    // only sub-networks timed on the device the table was built on are comparable
+    List<Row> comparable = direct.stream()
+        .filter(d -> d.<String>getAs(Measurements.DEVICE_ID).equals(deviceId)).toList();
+    double[] sums = comparable.stream()
+        .mapToDouble(d -> blockSum(space, p50, d.getAs(Architectures.ENCODING))).toArray();
+    int calibration = calibrationSize(r.calibration(), comparable.size());
+    double[] residual = new double[calibration];
+    for (int i = 0; i < calibration; i++) {
+      residual[i] = directP50(comparable.get(i)) - sums[i];
+    }
+    double overhead = median(residual);
+    int scored = 0;
+    int within = 0;
+    List<Row> predicted = new ArrayList<>();
+    for (int i = 0; i < comparable.size(); i++) {
+      Row d = comparable.get(i);
+      double prediction = sums[i] + overhead;
+      predicted.add(prediction(d, date, prediction));
+      if (i >= calibration) {
+        scored++;
+        within += Math.abs(prediction - directP50(d)) <= 0.10 * directP50(d) ? 1 : 0;
+      }
+    }
+    double mean = Arrays.stream(residual).average().orElse(0);
+    double var = Arrays.stream(residual).map(v -> (v - mean) * (v - mean)).sum()
+        / Math.max(1, residual.length - 1);
+    List<Row> lutRows = new ArrayList<>(blocks.stream().map(LatencyLookupTable::lutRow).toList());
+    lutRows.add(RowBuilder.of(LatencyLut.TABLE.schema())
+        .set(LatencyLut.SPACE, space.name())
+        .set(LatencyLut.SPACE_VERSION, space.version())
+        .set(LatencyLut.LUT_KEY, LatencyLut.OVERHEAD_KEY)
+        .set(LatencyLut.BATCH_SIZE, protocol.batchSize())
+        .set(LatencyLut.DEVICE_ID, deviceId)
+        .set(LatencyLut.BUILD_DATE, date)
+        .set(LatencyLut.COUNT, calibration)
+        .set(LatencyLut.MEAN_MS, mean)
+        .set(LatencyLut.VARIANCE_MS2, var)
+        .set(LatencyLut.P50_MS, overhead)
+        .set(LatencyLut.WARMUP, protocol.warmup())
+        .set(LatencyLut.INTRA_OP_THREADS, protocol.intraOpThreads())
+        .set(LatencyLut.RUN_ID, r.runId())
+        .build());
+    Map<String, Long> merged = DeltaWrites.merge(spark, LatencyLut.TABLE,
+        spark.createDataFrame(lutRows, LatencyLut.TABLE.schema()), DeltaWrites.OnMatch.UPDATE);
+    counts.count("lut_blocks", blocks.size());
+    counts.count("lut_inserted", merged.get("numTargetRowsInserted"));
+    counts.count("lut_updated", merged.get("numTargetRowsUpdated"));
+
+    if (!predicted.isEmpty()) {
+      DeltaWrites.mergeColumns(spark, Measurements.TABLE,
+          spark.createDataFrame(predicted, PREDICTIONS)
+              .withColumn(Measurements.RUN_ID, lit(r.runId()))
+              .withColumn(Measurements.MEASURED_AT, current_timestamp()),
+          List.of(Measurements.LUT_PREDICTED_P50_MS));
+    }
+    counts.count("lut_scored", scored);
+    counts.count("lut_within_10pct", within);
+    LOG.info("lut: {} blocks, overhead {} ms (median residual of {} calibration sub-networks); "
+            + "{} of {} held-out sub-networks within ±10% of the direct p50 ({})",
+        blocks.size(), Measurement.fmt(overhead), calibration, within, scored,
+        scored == 0 ? "n/a" : String.format("%.1f%%", 100.0 * within / scored));
+  }
+
+  /** The date's sub-networks of {@code space} with a direct p50 at {@code batchSize}, by arch_id. */
+  public static List<Row> direct(SparkSession spark, String space, int batchSize,
+      LocalDate buildDate) {
+    return spark.table(Measurements.TABLE.qualifiedName())
+        .where(col(Measurements.BUILD_DATE).equalTo(lit(Date.valueOf(buildDate)))
+            .and(col(Measurements.LATENCY_P50_MS).isNotNull())
+            .and(col(Measurements.LATENCY_BATCH_SIZE).equalTo(batchSize)))
+        .join(spark.table(Architectures.TABLE.qualifiedName())
+            .where(col(Architectures.SPACE).equalTo(space)), Architectures.ARCH_ID)
+        .select(Measurements.ARCH_ID, Measurements.SUPERNET_ID, Measurements.DATASET,
+            Measurements.SPLIT, Measurements.DEVICE_ID, Architectures.ENCODING,
+            Measurements.LATENCY_P50_MS)
+        .orderBy(Measurements.ARCH_ID)
+        .collectAsList();
+  }
+
+  /** Sub-networks that fit the overhead: as configured, else a tenth, at least 5; at most all. */
+  public static int calibrationSize(int configured, int comparable) {
+    return Math.min(comparable, configured > 0 ? configured : Math.max(5, (comparable + 9) / 10));
+  }
+
+  private static double directP50(Row direct) {
+    return direct.getAs(Measurements.LATENCY_P50_MS);
+  }
+
+  private static Row prediction(Row direct, Date date, double prediction) {
+    return RowBuilder.of(PREDICTIONS)
+        .set(Measurements.ARCH_ID, direct.getAs(Measurements.ARCH_ID))
+        .set(Measurements.SUPERNET_ID, direct.getAs(Measurements.SUPERNET_ID))
+        .set(Measurements.DATASET, direct.getAs(Measurements.DATASET))
+        .set(Measurements.SPLIT, direct.getAs(Measurements.SPLIT))
+        .set(Measurements.DEVICE_ID, direct.getAs(Measurements.DEVICE_ID))
+        .set(Measurements.BUILD_DATE, date)
+        .set(Measurements.LUT_PREDICTED_P50_MS, prediction)
+        .build();
+  }
+
+  /** A timed block as its atlas.latency_lut row (the device fingerprint is in atlas.devices). */
+  private static Row lutRow(Row block) {
+    RowBuilder b = RowBuilder.of(LatencyLut.TABLE.schema());
+    for (StructField f : LatencyLut.TABLE.schema().fields()) {
+      b.set(f.name(), block.getAs(f.name()));
+    }
+    return b.build();
+  }
+
+  /** Σ (block p50 − harness p50) over the blocks of the sub-network. */
+  public static double blockSum(MbConvSpace space, Map<String, Double> p50, String encoding) {
+    MbArch arch = space.parse(encoding);
+    double harness = p50.getOrDefault(LatencyLut.HARNESS_KEY, 0.0);
+    double sum = 0;
+    for (BlockKey k : MbTiming.blocksOf(space.spec(), arch)) {
+      Double v = p50.get(k.id());
+      if (v == null) {
+        throw new IllegalStateException("lookup table has no block " + k.id());
+      }
+      sum += v - harness;
+    }
+    return sum;
+  }
+
+  /** The median; 0 for no values. */
+  public static double median(double[] v) {
+    if (v.length == 0) {
+      return 0;
+    }
+    double[] s = v.clone();
+    Arrays.sort(s);
+    return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  }
+}

@@ -1,0 +1,173 @@
+package org.subnetatlas.transforms.measurement;
+
+import static org.apache.spark.sql.functions.*;
+
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.subnetatlas.schemas.Tables.Architectures;
+import org.subnetatlas.schemas.Tables.Measurements;
+import org.subnetatlas.schemas.Tables.Supernets;
+import org.subnetatlas.transforms.BadInputException;
+import org.subnetatlas.transforms.DeltaWrites;
+import org.subnetatlas.transforms.tasks.ExecutorDevices;
+import org.subnetatlas.transforms.tasks.KeyedTasks;
+import org.subnetatlas.transforms.tasks.ProgressScope;
+import org.subnetatlas.transforms.tasks.StageCounts;
+import org.subnetatlas.udfs.measurement.LatencyProtocol;
+import org.subnetatlas.udfs.measurement.MeasureSettings;
+import org.subnetatlas.udfs.spark.DeviceRows;
+import org.subnetatlas.udfs.spark.SubnetMeasurement;
+
+/**
+ * The measure stage's dataflow: latency, energy and memory of the date's evaluated sub-networks
+ * not yet measured, one measurement per executor and host at a time, MERGEd into the evaluated
+ * rows of {@code atlas.measurements} (accuracy columns are kept); then, if asked, the latency
+ * lookup table ({@link LatencyLookupTable}).
+ */
+public final class Measurement {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Measurement.class);
+
+  /** The columns this stage owns in atlas.measurements; a MERGE updates only these. */
+  public static final List<String> MEASURE_COLUMNS =
+      Arrays.stream(SubnetMeasurement.RESULT_SCHEMA.fieldNames())
+          .filter(c -> !c.equals(DeviceRows.COLUMN) && !Measurements.TABLE.keyColumns().contains(c))
+          .toList();
+
+  /**
+   * One measure run.
+   *
+   * @param partitions most Spark partitions (capped at the number pending)
+   * @param limit measure at most this many pending sub-networks, by arch_id (0: all)
+   * @param force re-measure sub-networks already measured for the date
+   * @param lut also build and score the latency lookup table
+   * @param lutCalibration sub-networks that fit the table's overhead (0: a tenth, at least 5)
+   */
+  public record Request(String space, MeasureSettings settings, int partitions, int limit,
+      boolean force, boolean lut, int lutCalibration, LocalDate buildDate, String runId) {}
+
+  private Measurement() {}
+
+  /** Measures what is pending, MERGEs it, then builds the lookup table if asked. */
+  public static void run(SparkSession spark, Request r, ProgressScope progress,
+      StageCounts counts) {
+    Dataset<Row> evaluated = evaluated(spark, r.space(), r.buildDate());
+    long available = evaluated.count();
+    if (available == 0) {
+      throw new BadInputException("no evaluated sub-networks of " + r.space() + " for "
+          + r.buildDate() + "; run `atlas evaluate --date " + r.buildDate() + "` first");
+    }
+    List<Row> inputs = pending(spark, evaluated, r.buildDate(), r.force(), r.limit())
+        .collectAsList();
+    counts.count("evaluated", available);
+    if (!inputs.isEmpty()) {
+      measure(spark, r, inputs, progress, counts);
+    } else {
+      LOG.info("measure: all {} evaluated sub-networks already measured for {}; --force re-measures",
+          available, r.buildDate());
+    }
+    if (r.lut()) {
+      LatencyLookupTable.build(spark, new LatencyLookupTable.Request(r.space(), r.settings(),
+          r.lutCalibration(), r.buildDate(), r.runId()), counts);
+    }
+  }
+
+  /**
+   * The date's evaluated supernet sub-networks of {@code space}, one row per measurement key,
+   * with what a measurement task needs (encoding, params, checkpoint).
+   */
+  public static Dataset<Row> evaluated(SparkSession spark, String space, LocalDate buildDate) {
+    return spark.table(Measurements.TABLE.qualifiedName())
+        .where(col(Measurements.BUILD_DATE).equalTo(lit(Date.valueOf(buildDate)))
+            .and(col(Measurements.TOP1).isNotNull()))
+        .select(Measurements.ARCH_ID, Measurements.SUPERNET_ID, Measurements.DATASET,
+            Measurements.SPLIT)
+        .join(spark.table(Architectures.TABLE.qualifiedName())
+            .where(col(Architectures.SPACE).equalTo(space)
+                .and(col(Architectures.FAMILY).equalTo("supernet")))
+            .select(Architectures.ARCH_ID, Architectures.ENCODING, Architectures.PARAMS),
+            Architectures.ARCH_ID)
+        .join(spark.table(Supernets.TABLE.qualifiedName())
+            .select(col(Supernets.SUPERNET_ID),
+                col(Supernets.CHECKPOINT_URI).as(SubnetMeasurement.CHECKPOINT_URI)),
+            Supernets.SUPERNET_ID)
+        .dropDuplicates(Measurements.ARCH_ID, Measurements.SUPERNET_ID, Measurements.DATASET,
+            Measurements.SPLIT);
+  }
+
+  /**
+   * Of {@code evaluated}, those without a latency for the date (all when {@code force}), at most
+   * {@code limit} of them by arch_id when {@code limit > 0}.
+   */
+  public static Dataset<Row> pending(SparkSession spark, Dataset<Row> evaluated,
+      LocalDate buildDate, boolean force, int limit) {
+    Dataset<Row> todo = evaluated;
+    if (!force) {
+      Dataset<Row> done = spark.table(Measurements.TABLE.qualifiedName())
+          .where(col(Measurements.BUILD_DATE).equalTo(lit(Date.valueOf(buildDate)))
+              .and(col(Measurements.LATENCY_P50_MS).isNotNull()))
+          .select(col(Measurements.ARCH_ID).as("done_arch"),
+              col(Measurements.SUPERNET_ID).as("done_supernet"));
+      todo = todo.join(done, todo.col(Measurements.ARCH_ID).equalTo(done.col("done_arch"))
+          .and(todo.col(Measurements.SUPERNET_ID).equalTo(done.col("done_supernet"))),
+          "left_anti");
+    }
+    if (limit > 0) {
+      // arch_id is a hash: its order is a fixed pseudo-random choice, the same on every rerun
+      todo = todo.orderBy(Measurements.ARCH_ID).limit(limit);
+    }
+    return todo;
+  }
+
+  private static void measure(SparkSession spark, Request r, List<Row> inputs,
+      ProgressScope progress, StageCounts counts) {
+    int partitions = Math.min(inputs.size(), r.partitions());
+    MeasureSettings settings = r.settings();
+    LatencyProtocol p = settings.latency();
+    LOG.info("measure: {} sub-networks of {} in {} partitions, warm-up {}, repeats {}, batch {} and {}, "
+            + "{} intra-op thread(s), energy {}, one measurement per executor and host at a time",
+        inputs.size(), r.space(), partitions, p.warmup(), p.repeats(), p.batchSize(),
+        settings.throughputBatch(), p.intraOpThreads(), settings.energyMethod());
+    Dataset<Row> source = spark.createDataFrame(inputs, inputs.get(0).schema());
+    List<Row> results = progress.collect(inputs.size(), counter -> {
+      SubnetMeasurement fn = new SubnetMeasurement(r.space(), settings, r.runId(),
+          Date.valueOf(r.buildDate()), counter);
+      return KeyedTasks.collect(source, partitions, Measurements.ARCH_ID, fn,
+          SubnetMeasurement.RESULT_SCHEMA);
+    });
+    Dataset<Row> measured = spark.createDataFrame(results, SubnetMeasurement.RESULT_SCHEMA);
+    counts.count("devices_inserted", ExecutorDevices.upsert(spark, measured));
+    Map<String, Long> merged = DeltaWrites.mergeColumns(spark, Measurements.TABLE,
+        measured.drop(DeviceRows.COLUMN), MEASURE_COLUMNS);
+    counts.count("measured", results.size());
+    counts.count("measurements_inserted", merged.get("numTargetRowsInserted"));
+    counts.count("measurements_updated", merged.get("numTargetRowsUpdated"));
+    double[] p50 = results.stream().mapToDouble(row -> row.getDouble(row.fieldIndex(
+        Measurements.LATENCY_P50_MS))).sorted().toArray();
+    LOG.info("measure: {} sub-networks, batch-1 p50 {}..{} ms (median {} ms), energy {}",
+        p50.length, fmt(p50[0]), fmt(p50[p50.length - 1]), fmt(p50[p50.length / 2]),
+        results.get(0).getString(results.get(0).fieldIndex(Measurements.ENERGY_METHOD)));
+  }
+
+  /** Cores per executor: spark.executor.cores, or the local master's thread count. */
+  public static int executorCores(SparkSession spark) {
+    var conf = spark.sparkContext().getConf();
+    if (conf.contains("spark.executor.cores")) {
+      return conf.getInt("spark.executor.cores", 1);
+    }
+    return spark.sparkContext().isLocal() ? spark.sparkContext().defaultParallelism() : 1;
+  }
+
+  static String fmt(double v) {
+    return String.format("%.3f", v);
+  }
+}
