@@ -62,7 +62,7 @@ class ArchitectureSamplingTest extends SparkTestBase {
     SearchSpace space = Spaces.get("mbv3-tiny");
     long lo = space.cost(space.smallest()).macs();
     long hi = space.cost(space.largest()).macs();
-    int strata = ArchitectureSampling.STRATA;
+    int strata = Samplers.STRATA;
     List<Row> rows = ArchitectureSampling.draws(spark, "mbv3-tiny", "stratified", 11, 202, 2, DAY)
         .collectAsList();
     int[] perBin = new int[strata];

@@ -1,7 +1,7 @@
 package org.subnetatlas.jobs.settings;
 
 import org.subnetatlas.jobs.AtlasConfig;
-import org.subnetatlas.transforms.ArchitectureSampling;
+import org.subnetatlas.spaces.Samplers;
 import org.subnetatlas.transforms.BadInputException;
 
 /** Settings of sample, declared once (see {@link Setting}). */
@@ -22,7 +22,7 @@ public final class SampleKeys {
   public static String sampler(AtlasConfig config) {
     String raw = SAMPLER.get(config);
     try {
-      return ArchitectureSampling.samplerName(raw);
+      return Samplers.samplerName(raw);
     } catch (IllegalArgumentException e) {
       throw new BadInputException(SAMPLER.key() + "=" + raw + ": " + e.getMessage(), e);
     }
