@@ -10,14 +10,12 @@ import static org.apache.spark.sql.types.DataTypes.TimestampType;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
+import org.subnetatlas.schemas.RowBuilder;
 import org.subnetatlas.schemas.Tables.Architectures;
 import org.subnetatlas.schemas.Tables.Measurements;
 import org.subnetatlas.spaces.MbArch;
@@ -35,7 +33,7 @@ import org.subnetatlas.udfs.evaluation.SubnetEvaluator;
  * recalibrates BN and is scored. Input rows need {@code arch_id}, {@code space} and
  * {@code encoding}; output rows have {@link #RESULT_SCHEMA}.
  */
-public final class SubnetEvaluation implements MapPartitionsFunction<Row, Row> {
+public final class SubnetEvaluation extends PartitionTask {
 
   private static final long serialVersionUID = 1L;
 
@@ -87,18 +85,13 @@ public final class SubnetEvaluation implements MapPartitionsFunction<Row, Row> {
   }
 
   @Override
-  public Iterator<Row> call(Iterator<Row> rows) {
-    if (!rows.hasNext()) {
-      return List.<Row>of().iterator();
-    }
+  protected List<Row> partition(Iterator<Row> rows) throws Exception {
     DjlRuntime.inferenceThread(intraOpThreads);
     SearchSpace space = Spaces.get(spaceName);
     SubnetEvaluator evaluator = ExecutorCache.evaluator(spaceName, checkpointUri, dataUri, config);
     DeviceFingerprint device = DeviceFingerprint.local();
     Row deviceRow = DeviceRows.of(device);
-    List<Row> out = new ArrayList<>();
-    while (rows.hasNext()) {
-      Row in = rows.next();
+    return mapEach(rows, in -> {
       String archId = in.getAs(Architectures.ARCH_ID);
       MbArch arch = (MbArch) space.parse((String) in.getAs(Architectures.ENCODING));
       long start = System.nanoTime();
@@ -109,12 +102,25 @@ public final class SubnetEvaluation implements MapPartitionsFunction<Row, Row> {
             + ": non-finite metrics from supernet " + supernetId + " (checkpoint " + checkpointUri + "; top1 " + r.top1()
             + ", top5 " + r.top5() + ", loss " + r.loss() + "); nothing was written");
       }
-      out.add(RowFactory.create(archId, supernetId, DATASET, SPLIT, device.deviceId(), r.top1(),
-          r.top5(), r.loss(), r.nImages(), r.bnRecalibrated(),
-          r.bnRecalibrated() ? config.recalibrationImages() : null, seconds, runId,
-          Timestamp.from(Instant.now()), buildDate, deviceRow));
-      evaluated.add(1);
-    }
-    return out.iterator();
+      return RowBuilder.of(RESULT_SCHEMA)
+          .set(Measurements.ARCH_ID, archId)
+          .set(Measurements.SUPERNET_ID, supernetId)
+          .set(Measurements.DATASET, DATASET)
+          .set(Measurements.SPLIT, SPLIT)
+          .set(Measurements.DEVICE_ID, device.deviceId())
+          .set(Measurements.TOP1, r.top1())
+          .set(Measurements.TOP5, r.top5())
+          .set(Measurements.LOSS, r.loss())
+          .set(Measurements.N_IMAGES, r.nImages())
+          .set(Measurements.BN_RECALIBRATED, r.bnRecalibrated())
+          .set(Measurements.RECALIBRATION_IMAGES,
+              r.bnRecalibrated() ? config.recalibrationImages() : null)
+          .set(Measurements.EVAL_SECONDS, seconds)
+          .set(Measurements.RUN_ID, runId)
+          .set(Measurements.MEASURED_AT, Timestamp.from(Instant.now()))
+          .set(Measurements.BUILD_DATE, buildDate)
+          .set(DeviceRows.COLUMN, deviceRow)
+          .build();
+    }, evaluated);
   }
 }
