@@ -15,7 +15,7 @@ import org.subnetatlas.udfs.training.PhaseHistory;
  *
  * @param <P> the family's parameter store
  */
-public abstract class TrainedModel<P extends ParamStore<?>> implements AutoCloseable {
+public abstract class TrainedModel<P extends ParamStore<?, ?>> implements AutoCloseable {
 
   private final P params;
   private final List<PhaseHistory> history;

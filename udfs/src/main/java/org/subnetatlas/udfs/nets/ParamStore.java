@@ -15,8 +15,9 @@ import java.util.Random;
  * its layout and initialisation; storage, lookup and copying are shared here.
  *
  * @param <D> the family's description of one array
+ * @param <S> what the layout is derived from (the family's spec or space)
  */
-public abstract class ParamStore<D extends ParamStore.ArrayDef> implements AutoCloseable {
+public abstract class ParamStore<D extends ParamStore.ArrayDef, S> implements AutoCloseable {
 
   /** One array of a layout, as the shared machinery sees it. */
   public interface ArrayDef {
@@ -25,7 +26,9 @@ public abstract class ParamStore<D extends ParamStore.ArrayDef> implements AutoC
     Shape shape();
 
     /** Updated by the optimiser (running statistics are not). */
-    boolean trainable();
+    default boolean trainable() {
+      return true;
+    }
 
     /** Takes decoupled weight decay (linear and convolution weights). */
     boolean decayed();
@@ -37,11 +40,13 @@ public abstract class ParamStore<D extends ParamStore.ArrayDef> implements AutoC
     float next(D def, Random rnd);
   }
 
+  private final S source;
   private final NDManager manager;
   private final List<D> defs;
   private final Map<String, NDArray> arrays;
 
-  protected ParamStore(NDManager manager, List<D> defs, Map<String, NDArray> arrays) {
+  protected ParamStore(S source, NDManager manager, List<D> defs, Map<String, NDArray> arrays) {
+    this.source = source;
     this.manager = manager;
     this.defs = defs;
     this.arrays = Collections.unmodifiableMap(arrays);
@@ -76,6 +81,11 @@ public abstract class ParamStore<D extends ParamStore.ArrayDef> implements AutoC
 
   /** The message of a lookup of an array the layout does not have. */
   protected abstract String noSuchArray(String name);
+
+  /** The spec or space the layout was derived from. */
+  protected final S source() {
+    return source;
+  }
 
   public final List<D> defs() {
     return defs;
@@ -114,7 +124,7 @@ public abstract class ParamStore<D extends ParamStore.ArrayDef> implements AutoC
   }
 
   /** A detached copy (no gradient state) in {@code parent}, as the family's loader would make it. */
-  public abstract ParamStore<D> copy(NDManager parent);
+  public abstract ParamStore<D, S> copy(NDManager parent);
 
   /** Frees the arrays' native memory. */
   @Override

@@ -13,7 +13,7 @@ import org.subnetatlas.spaces.MbConvSpec;
  * The full-size arrays of an elastic MBConv supernet, named and laid out deterministically from
  * its {@link MbConvSpec}. Sub-networks never copy them: they slice them per forward.
  */
-public final class SupernetParams extends ParamStore<SupernetParams.Def> {
+public final class SupernetParams extends ParamStore<SupernetParams.Def, MbConvSpec> {
 
   /** What an array is: decayed weight, BN affine or bias (no decay), or BN running statistic. */
   public enum Kind { WEIGHT, AFFINE, BUFFER }
@@ -32,12 +32,9 @@ public final class SupernetParams extends ParamStore<SupernetParams.Def> {
     }
   }
 
-  private final MbConvSpec spec;
-
   private SupernetParams(MbConvSpec spec, NDManager manager, List<Def> defs,
       Map<String, NDArray> arrays) {
-    super(manager, defs, arrays);
-    this.spec = spec;
+    super(spec, manager, defs, arrays);
   }
 
   /** The layout of {@code spec}'s supernet: every array with its full shape. */
@@ -131,7 +128,7 @@ public final class SupernetParams extends ParamStore<SupernetParams.Def> {
   /** A copy with plain arrays (no gradient state) in a new sub-manager of {@code parent}. */
   @Override
   public SupernetParams copy(NDManager parent) {
-    return fromData(spec, parent, toData());
+    return fromData(spec(), parent, toData());
   }
 
   /** A copy whose arrays are converted to {@code type}, in a new sub-manager of {@code parent}. */
@@ -144,16 +141,16 @@ public final class SupernetParams extends ParamStore<SupernetParams.Def> {
       a.setName(def.name());
       converted.put(def.name(), a);
     }
-    return new SupernetParams(spec, target, defs(), converted);
+    return new SupernetParams(spec(), target, defs(), converted);
   }
 
   public MbConvSpec spec() {
-    return spec;
+    return source();
   }
 
   @Override
   protected String noSuchArray(String name) {
-    return "supernet " + spec.name() + " has no array " + name;
+    return "supernet " + spec().name() + " has no array " + name;
   }
 
   /** Number of trainable values (weights, BN affine, biases). */

@@ -15,7 +15,7 @@ import org.subnetatlas.spaces.VitFamilySpec;
  * neighbouring anchors ({@code s<pair>.l<layer>.*}, a Linear(d_front, d_back) with bias each).
  * Named and laid out deterministically from the space.
  */
-public final class VitFamilyParams extends ParamStore<VitFamilyParams.Def> {
+public final class VitFamilyParams extends ParamStore<VitFamilyParams.Def, StitchedSpace> {
 
   /** Decayed weight (linear/conv) or not (bias, LayerNorm affine, embeddings). */
   public enum Kind { WEIGHT, OTHER }
@@ -24,22 +24,14 @@ public final class VitFamilyParams extends ParamStore<VitFamilyParams.Def> {
   public record Def(String name, Shape shape, Kind kind, float initStd, float fill)
       implements ParamStore.ArrayDef {
     @Override
-    public boolean trainable() {
-      return true;
-    }
-
-    @Override
     public boolean decayed() {
       return kind == Kind.WEIGHT;
     }
   }
 
-  private final StitchedSpace space;
-
   private VitFamilyParams(StitchedSpace space, NDManager manager, List<Def> defs,
       Map<String, NDArray> arrays) {
-    super(manager, defs, arrays);
-    this.space = space;
+    super(space, manager, defs, arrays);
   }
 
   /** The layout of {@code space}'s family. */
@@ -129,18 +121,18 @@ public final class VitFamilyParams extends ParamStore<VitFamilyParams.Def> {
   }
 
   public StitchedSpace space() {
-    return space;
+    return source();
   }
 
   @Override
   protected String noSuchArray(String name) {
-    return "no array " + name + " in " + space.name();
+    return "no array " + name + " in " + space().name();
   }
 
   /** A detached copy (no gradients) in {@code target}. */
   @Override
   public VitFamilyParams copy(NDManager target) {
-    return fromData(space, target, toData());
+    return fromData(space(), target, toData());
   }
 
   public long count() {

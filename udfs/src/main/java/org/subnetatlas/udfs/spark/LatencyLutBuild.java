@@ -51,7 +51,6 @@ public final class LatencyLutBuild extends PartitionTask {
       .add(LatencyLut.RUN_ID, StringType, false)
       .add(DeviceRows.COLUMN, DeviceRows.SCHEMA, false);
 
-  private final String spaceName;
   private final LatencyProtocol protocol;
   private final String device;
   private final String runId;
@@ -59,7 +58,7 @@ public final class LatencyLutBuild extends PartitionTask {
 
   public LatencyLutBuild(String spaceName, LatencyProtocol protocol, String device, String runId,
       Date buildDate) {
-    this.spaceName = spaceName;
+    super(spaceName, null);
     this.protocol = protocol;
     this.device = device;
     this.runId = runId;

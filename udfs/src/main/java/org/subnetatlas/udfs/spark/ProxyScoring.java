@@ -44,13 +44,12 @@ public final class ProxyScoring extends PartitionTask {
 
   private static final ConcurrentHashMap<String, ZeroCostProxies> PROXIES = new ConcurrentHashMap<>();
 
-  private final String spaceName;
   private final String dataUri;
   private final long seed;
   private final int batch;
 
   public ProxyScoring(String spaceName, String dataUri, long seed, int batch) {
-    this.spaceName = spaceName;
+    super(spaceName, null);
     this.dataUri = dataUri;
     this.seed = seed;
     this.batch = batch;
@@ -83,6 +82,6 @@ public final class ProxyScoring extends PartitionTask {
           .set(ArchFeatures.PROXY_MS, s.millis())
           .set(ArchFeatures.COMPUTED_AT, Timestamp.from(Instant.now()))
           .build();
-    }, null);
+    });
   }
 }

@@ -40,23 +40,20 @@ public final class StandaloneTraining extends PartitionTask {
       .add(Standalone.N_IMAGES, IntegerType, false)
       .add(Standalone.TRAIN_SECONDS, DoubleType, false);
 
-  private final String spaceName;
   private final String dataUri;
   private final SupernetConfig config;
   private final int epochs;
   private final double lr;
   private final EvalConfig eval;
-  private final LongAccumulator done;
 
   public StandaloneTraining(String spaceName, String dataUri, SupernetConfig config, int epochs,
       double lr, EvalConfig eval, LongAccumulator done) {
-    this.spaceName = spaceName;
+    super(spaceName, done);
     this.dataUri = dataUri;
     this.config = config;
     this.epochs = epochs;
     this.lr = lr;
     this.eval = eval;
-    this.done = done;
   }
 
   @Override
@@ -78,6 +75,6 @@ public final class StandaloneTraining extends PartitionTask {
           .set(Standalone.N_IMAGES, r.nImages())
           .set(Standalone.TRAIN_SECONDS, r.seconds())
           .build();
-    }, done);
+    });
   }
 }

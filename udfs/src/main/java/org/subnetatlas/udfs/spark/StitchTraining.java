@@ -3,16 +3,13 @@ package org.subnetatlas.udfs.spark;
 import static org.apache.spark.sql.types.DataTypes.BooleanType;
 import static org.apache.spark.sql.types.DataTypes.DoubleType;
 import static org.apache.spark.sql.types.DataTypes.IntegerType;
-import static org.apache.spark.sql.types.DataTypes.LongType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -20,8 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.subnetatlas.schemas.RowBuilder;
 import org.subnetatlas.schemas.Tables.Measurements;
-import org.subnetatlas.schemas.Tables.Supernets;
-import org.subnetatlas.spaces.Spaces;
+import org.subnetatlas.spaces.SearchSpace;
 import org.subnetatlas.spaces.StitchArch;
 import org.subnetatlas.spaces.StitchedSpace;
 import org.subnetatlas.udfs.data.FashionData;
@@ -37,7 +33,7 @@ import org.subnetatlas.udfs.training.StitchTrainer;
  * on the held-out split. Writes the checkpoint atomically and returns one row: training
  * statistics, the device, and one evaluation per configuration.
  */
-public final class StitchTraining implements MapPartitionsFunction<Long, Row> {
+public final class StitchTraining extends FamilyTraining<StitchConfig> {
 
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(StitchTraining.class);
@@ -57,21 +53,11 @@ public final class StitchTraining implements MapPartitionsFunction<Long, Row> {
       .add(Measurements.N_IMAGES, IntegerType, false)
       .add(Measurements.EVAL_SECONDS, DoubleType, false);
 
-  public static final StructType RESULT_SCHEMA = new StructType()
-      .add(Supernets.TRAIN_SECONDS, DoubleType, false)
-      .add(Supernets.EPOCHS, IntegerType, false)
-      .add(Supernets.PHASE_LOSSES, StringType, false)
-      .add(Supernets.FINAL_LOSS, DoubleType, true)
-      .add(Supernets.SKIPPED_STEPS, IntegerType, false)
-      .add(Supernets.TRAIN_IMAGES, LongType, false)
+  public static final StructType RESULT_SCHEMA = TRAINING_COLUMNS
       .add(REUSED, BooleanType, false)
       .add(EVALUATIONS, DataTypes.createArrayType(EVALUATION, false), false)
       .add(DeviceRows.COLUMN, DeviceRows.SCHEMA, false);
 
-  private final String spaceName;
-  private final String dataUri;
-  private final String checkpointUri;
-  private final String configJson;
   private final boolean reuse;
   private final int evalImages;
   private final int evalThreads;
@@ -83,38 +69,33 @@ public final class StitchTraining implements MapPartitionsFunction<Long, Row> {
    */
   public StitchTraining(String spaceName, String dataUri, String checkpointUri, StitchConfig config,
       boolean reuse, int evalImages, int evalThreads) {
-    this.spaceName = spaceName;
-    this.dataUri = dataUri;
-    this.checkpointUri = checkpointUri;
-    this.configJson = toJson(config);
+    super(spaceName, dataUri, checkpointUri, config, StitchConfig.class);
     this.reuse = reuse;
     this.evalImages = evalImages;
     this.evalThreads = evalThreads;
   }
 
   public static String toJson(StitchConfig config) {
-    return TrainingReport.toJson(config);
+    return FamilyTraining.toJson(config);
   }
 
   @Override
-  public Iterator<Row> call(Iterator<Long> ignored) throws Exception {
-    StitchConfig config = TrainingReport.JSON.readValue(configJson, StitchConfig.class);
-    StitchedSpace space = (StitchedSpace) Spaces.get(spaceName);
-    FashionData data = ExecutorCache.data(dataUri);
-    long start = System.nanoTime();
+  protected Row train(SearchSpace searchSpace, StitchConfig config, FashionData data, long start)
+      throws Exception {
+    StitchedSpace space = (StitchedSpace) searchSpace;
     boolean reused = reuse && Checkpoints.exists(checkpointUri);
     try (TrainedStitches family = reused ? load(space)
-        : StitchTrainer.train(space, data, config, TrainingReport.progress(LOG, "train-stitches", start))) {
+        : StitchTrainer.train(space, data, config, progress(LOG, "train-stitches", start))) {
       double seconds = (System.nanoTime() - start) / 1e9;
       if (!reused) {
         Checkpoints.write(checkpointUri, family::save);
       }
       List<Row> evaluations = evaluateAll(space, family, data);
-      return List.of(TrainingReport.row(RESULT_SCHEMA, seconds, family, data.train().count())
+      return row(RESULT_SCHEMA, seconds, family, data.train().count())
           .set(REUSED, reused)
           // array columns of an external Row are Scala sequences
           .set(EVALUATIONS, scala.collection.JavaConverters.asScalaBuffer(evaluations).toSeq())
-          .build()).iterator();
+          .build();
     }
   }
 

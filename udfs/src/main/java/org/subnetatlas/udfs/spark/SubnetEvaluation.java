@@ -1,21 +1,15 @@
 package org.subnetatlas.udfs.spark;
 
 import static org.apache.spark.sql.types.DataTypes.BooleanType;
-import static org.apache.spark.sql.types.DataTypes.DateType;
 import static org.apache.spark.sql.types.DataTypes.DoubleType;
 import static org.apache.spark.sql.types.DataTypes.IntegerType;
-import static org.apache.spark.sql.types.DataTypes.StringType;
-import static org.apache.spark.sql.types.DataTypes.TimestampType;
 
 import java.sql.Date;
-import java.sql.Timestamp;
-import java.time.Instant;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
-import org.subnetatlas.schemas.RowBuilder;
 import org.subnetatlas.schemas.Tables.Architectures;
 import org.subnetatlas.schemas.Tables.Measurements;
 import org.subnetatlas.spaces.MbArch;
@@ -42,25 +36,15 @@ public final class SubnetEvaluation extends PartitionTask {
   /** Split the accuracy is measured on. */
   public static final String SPLIT = "valid";
 
-  public static final StructType RESULT_SCHEMA = new StructType()
-      .add(Measurements.ARCH_ID, StringType, false)
-      .add(Measurements.SUPERNET_ID, StringType, false)
-      .add(Measurements.DATASET, StringType, false)
-      .add(Measurements.SPLIT, StringType, false)
-      .add(Measurements.DEVICE_ID, StringType, false)
+  public static final StructType RESULT_SCHEMA = MeasurementRows.schema(new StructType()
       .add(Measurements.TOP1, DoubleType, false)
       .add(Measurements.TOP5, DoubleType, false)
       .add(Measurements.LOSS, DoubleType, false)
       .add(Measurements.N_IMAGES, IntegerType, false)
       .add(Measurements.BN_RECALIBRATED, BooleanType, false)
       .add(Measurements.RECALIBRATION_IMAGES, IntegerType, true)
-      .add(Measurements.EVAL_SECONDS, DoubleType, false)
-      .add(Measurements.RUN_ID, StringType, false)
-      .add(Measurements.MEASURED_AT, TimestampType, false)
-      .add(Measurements.BUILD_DATE, DateType, false)
-      .add(DeviceRows.COLUMN, DeviceRows.SCHEMA, false);
+      .add(Measurements.EVAL_SECONDS, DoubleType, false));
 
-  private final String spaceName;
   private final String checkpointUri;
   private final String dataUri;
   private final String supernetId;
@@ -68,12 +52,11 @@ public final class SubnetEvaluation extends PartitionTask {
   private final int intraOpThreads;
   private final String runId;
   private final Date buildDate;
-  private final LongAccumulator evaluated;
 
   public SubnetEvaluation(String spaceName, String checkpointUri, String dataUri, String supernetId,
       EvalConfig config, int intraOpThreads, String runId, Date buildDate,
       LongAccumulator evaluated) {
-    this.spaceName = spaceName;
+    super(spaceName, evaluated);
     this.checkpointUri = checkpointUri;
     this.dataUri = dataUri;
     this.supernetId = supernetId;
@@ -81,7 +64,6 @@ public final class SubnetEvaluation extends PartitionTask {
     this.intraOpThreads = intraOpThreads;
     this.runId = runId;
     this.buildDate = buildDate;
-    this.evaluated = evaluated;
   }
 
   @Override
@@ -102,12 +84,8 @@ public final class SubnetEvaluation extends PartitionTask {
             + ": non-finite metrics from supernet " + supernetId + " (checkpoint " + checkpointUri + "; top1 " + r.top1()
             + ", top5 " + r.top5() + ", loss " + r.loss() + "); nothing was written");
       }
-      return RowBuilder.of(RESULT_SCHEMA)
-          .set(Measurements.ARCH_ID, archId)
-          .set(Measurements.SUPERNET_ID, supernetId)
-          .set(Measurements.DATASET, DATASET)
-          .set(Measurements.SPLIT, SPLIT)
-          .set(Measurements.DEVICE_ID, device.deviceId())
+      return MeasurementRows.stamped(MeasurementRows.keyed(RESULT_SCHEMA, archId, supernetId,
+              DATASET, SPLIT, device.deviceId())
           .set(Measurements.TOP1, r.top1())
           .set(Measurements.TOP5, r.top5())
           .set(Measurements.LOSS, r.loss())
@@ -115,12 +93,7 @@ public final class SubnetEvaluation extends PartitionTask {
           .set(Measurements.BN_RECALIBRATED, r.bnRecalibrated())
           .set(Measurements.RECALIBRATION_IMAGES,
               r.bnRecalibrated() ? config.recalibrationImages() : null)
-          .set(Measurements.EVAL_SECONDS, seconds)
-          .set(Measurements.RUN_ID, runId)
-          .set(Measurements.MEASURED_AT, Timestamp.from(Instant.now()))
-          .set(Measurements.BUILD_DATE, buildDate)
-          .set(DeviceRows.COLUMN, deviceRow)
-          .build();
-    }, evaluated);
+          .set(Measurements.EVAL_SECONDS, seconds), runId, buildDate, deviceRow);
+    });
   }
 }

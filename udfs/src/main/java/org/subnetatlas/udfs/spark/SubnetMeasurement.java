@@ -1,6 +1,5 @@
 package org.subnetatlas.udfs.spark;
 
-import static org.apache.spark.sql.types.DataTypes.DateType;
 import static org.apache.spark.sql.types.DataTypes.DoubleType;
 import static org.apache.spark.sql.types.DataTypes.IntegerType;
 import static org.apache.spark.sql.types.DataTypes.LongType;
@@ -47,12 +46,7 @@ public final class SubnetMeasurement extends PartitionTask {
 
   public static final String CHECKPOINT_URI = "checkpoint_uri";
 
-  public static final StructType RESULT_SCHEMA = new StructType()
-      .add(Measurements.ARCH_ID, StringType, false)
-      .add(Measurements.SUPERNET_ID, StringType, false)
-      .add(Measurements.DATASET, StringType, false)
-      .add(Measurements.SPLIT, StringType, false)
-      .add(Measurements.DEVICE_ID, StringType, false)
+  public static final StructType RESULT_SCHEMA = MeasurementRows.schema(new StructType()
       .add(Measurements.LATENCY_P50_MS, DoubleType, false)
       .add(Measurements.LATENCY_P90_MS, DoubleType, false)
       .add(Measurements.LATENCY_P99_MS, DoubleType, false)
@@ -76,25 +70,18 @@ public final class SubnetMeasurement extends PartitionTask {
       .add(Measurements.PEAK_MEMORY_BYTES, LongType, false)
       .add(Measurements.PEAK_MEMORY_MEASURED_BYTES, LongType, true)
       .add(Measurements.MEASURE_STARTED_AT, TimestampType, false)
-      .add(Measurements.MEASURE_ENDED_AT, TimestampType, false)
-      .add(Measurements.RUN_ID, StringType, false)
-      .add(Measurements.MEASURED_AT, TimestampType, false)
-      .add(Measurements.BUILD_DATE, DateType, false)
-      .add(DeviceRows.COLUMN, DeviceRows.SCHEMA, false);
+      .add(Measurements.MEASURE_ENDED_AT, TimestampType, false));
 
-  private final String spaceName;
   private final MeasureSettings settings;
   private final String runId;
   private final Date buildDate;
-  private final LongAccumulator measured;
 
   public SubnetMeasurement(String spaceName, MeasureSettings settings, String runId, Date buildDate,
       LongAccumulator measured) {
-    this.spaceName = spaceName;
+    super(spaceName, measured);
     this.settings = settings;
     this.runId = runId;
     this.buildDate = buildDate;
-    this.measured = measured;
   }
 
   @Override
@@ -124,14 +111,10 @@ public final class SubnetMeasurement extends PartitionTask {
               timing.subnet(arch, settings.throughputBatch()));
           Device d = supernet.manager().getDevice();
           Long measuredMemory = d.isGpu() ? gpuMemoryInUse(d) : null;
-          RowBuilder row = RowBuilder.of(RESULT_SCHEMA)
-              .set(Measurements.ARCH_ID, archId)
-              .set(Measurements.SUPERNET_ID, supernetId)
-              .set(Measurements.DATASET, dataset)
-              .set(Measurements.SPLIT, split)
-              .set(Measurements.DEVICE_ID, device.deviceId());
+          RowBuilder row = MeasurementRows.keyed(RESULT_SCHEMA, archId, supernetId, dataset, split,
+              device.deviceId());
           latency(row, one, many);
-          return row
+          return MeasurementRows.stamped(row
               .set(Measurements.EXECUTOR_CORES, settings.executorCores())
               .set(Measurements.COMPUTE_DEVICE, d.toString())
               .set(Measurements.LATENCY_TIMED, MbTiming.TIMED)
@@ -141,15 +124,11 @@ public final class SubnetMeasurement extends PartitionTask {
                   MemoryModel.peakBytes(space.spec(), arch, params, one.protocol().batchSize()))
               .set(Measurements.PEAK_MEMORY_MEASURED_BYTES, measuredMemory)
               .set(Measurements.MEASURE_STARTED_AT, Timestamp.from(started))
-              .set(Measurements.MEASURE_ENDED_AT, Timestamp.from(Instant.now()))
-              .set(Measurements.RUN_ID, runId)
-              .set(Measurements.MEASURED_AT, Timestamp.from(Instant.now()))
-              .set(Measurements.BUILD_DATE, buildDate)
-              .set(DeviceRows.COLUMN, deviceRow)
-              .build();
+              .set(Measurements.MEASURE_ENDED_AT, Timestamp.from(Instant.now())),
+              runId, buildDate, deviceRow);
         }
       });
-    }, measured);
+    });
   }
 
   /** The batch-1 latency and throughput columns of {@code one} and {@code many}. */

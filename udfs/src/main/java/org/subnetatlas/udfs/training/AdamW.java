@@ -18,7 +18,7 @@ public final class AdamW extends ClippedOptimizer {
   private final Map<String, Integer> steps = new HashMap<>();
 
   /** Both moments start at zero in {@code state}. */
-  public AdamW(ParamStore<?> params, NDManager state, double weightDecay, double clip) {
+  public AdamW(ParamStore<?, ?> params, NDManager state, double weightDecay, double clip) {
     super(params, clip, weightDecay);
     for (ParamStore.ArrayDef def : params.defs()) {
       m1.put(def.name(), state.zeros(def.shape()));

@@ -19,13 +19,13 @@ import org.subnetatlas.udfs.nets.ParamStore;
  */
 public abstract class ClippedOptimizer {
 
-  private final ParamStore<?> params;
+  private final ParamStore<?, ?> params;
   private final double clip;
   private final double weightDecay;
   private final Set<String> decayed;
 
   /** {@code clip}: global gradient norm above which gradients are scaled down (0 = off). */
-  protected ClippedOptimizer(ParamStore<?> params, double clip, double weightDecay) {
+  protected ClippedOptimizer(ParamStore<?, ?> params, double clip, double weightDecay) {
     this.params = params;
     this.clip = clip;
     this.weightDecay = weightDecay;

@@ -18,7 +18,7 @@ import org.subnetatlas.udfs.nets.ParamStore;
  * @param <P> the family's parameter store
  * @param <T> the family's trained model
  */
-public interface ModelFamily<P extends ParamStore<?>, T extends TrainedModel<P>>
+public interface ModelFamily<P extends ParamStore<?, ?>, T extends TrainedModel<P>>
     extends CheckpointCodec.Format {
 
   /** A new base manager on the device the family's arrays live on. */

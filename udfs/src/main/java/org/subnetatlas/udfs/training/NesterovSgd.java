@@ -16,7 +16,7 @@ public final class NesterovSgd extends ClippedOptimizer {
   private final Map<String, NDArray> velocity = new HashMap<>();
 
   /** Velocities start at zero in {@code state}. */
-  public NesterovSgd(ParamStore<?> params, NDManager state, double momentum, double weightDecay,
+  public NesterovSgd(ParamStore<?, ?> params, NDManager state, double momentum, double weightDecay,
       double clip) {
     super(params, clip, weightDecay);
     this.momentum = (float) momentum;

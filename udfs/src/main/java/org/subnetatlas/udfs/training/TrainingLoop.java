@@ -117,7 +117,7 @@ public final class TrainingLoop {
    * on the trainable ones, {@code phases} run on them, then a detached copy wrapped as the
    * family's trained model.
    */
-  public <P extends ParamStore<?>, T extends TrainedModel<P>> T train(ModelFamily<P, T> family,
+  public <P extends ParamStore<?, ?>, T extends TrainedModel<P>> T train(ModelFamily<P, T> family,
       int intraOpThreads, long seed, BiFunction<NDManager, P, List<PhaseHistory>> phases) {
     DjlRuntime.setIntraOpThreads(intraOpThreads);
     JniUtils.setGradMode(false);
