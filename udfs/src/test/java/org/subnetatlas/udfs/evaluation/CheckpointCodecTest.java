@@ -29,27 +29,32 @@ class CheckpointCodecTest {
 
   private static final List<Def> LAYOUT = List.of(new Def("w", new Shape(2, 2)), new Def("b", new Shape(2)));
 
-  private static final CheckpointCodec.Format FORMAT = new CheckpointCodec.Format() {
-    @Override
-    public String label() {
-      return "toy";
-    }
+  private static final CheckpointCodec.Format FORMAT = format("3");
 
-    @Override
-    public String magic() {
-      return "TOY-MAGIC";
-    }
+  /** The toy family's format for space version {@code version}. */
+  private static CheckpointCodec.Format format(String version) {
+    return new CheckpointCodec.Format() {
+      @Override
+      public String label() {
+        return "toy";
+      }
 
-    @Override
-    public int endMarker() {
-      return 0x70E;
-    }
+      @Override
+      public String magic() {
+        return "TOY-MAGIC";
+      }
 
-    @Override
-    public CheckpointCodec.Identity identity() {
-      return new CheckpointCodec.Identity("toy-space", "3", "geometry(2)");
-    }
-  };
+      @Override
+      public int endMarker() {
+        return 0x70E;
+      }
+
+      @Override
+      public CheckpointCodec.Identity identity() {
+        return new CheckpointCodec.Identity("toy-space", version, "geometry(2)");
+      }
+    };
+  }
 
   private static CheckpointCodec.Contents contents(float bias) {
     Map<String, float[]> data = new LinkedHashMap<>();
@@ -137,27 +142,7 @@ class CheckpointCodecTest {
 
   @Test
   void refusesAnotherIdentityAndNonFiniteWeights() throws IOException {
-    CheckpointCodec.Format other = new CheckpointCodec.Format() {
-      @Override
-      public String label() {
-        return "toy";
-      }
-
-      @Override
-      public String magic() {
-        return "TOY-MAGIC";
-      }
-
-      @Override
-      public int endMarker() {
-        return 0x70E;
-      }
-
-      @Override
-      public CheckpointCodec.Identity identity() {
-        return new CheckpointCodec.Identity("toy-space", "4", "geometry(2)");
-      }
-    };
+    CheckpointCodec.Format other = format("4");
     IOException e = assertThrows(IOException.class, () -> CheckpointCodec.read(
         new ByteArrayInputStream(write(contents(7))), other, LAYOUT));
     assertEquals("toy checkpoint is for toy-space v3 (geometry(2)), not toy-space v4", e.getMessage());

@@ -1,9 +1,5 @@
 package org.subnetatlas.udfs.spark;
 
-import static org.apache.spark.sql.types.DataTypes.BooleanType;
-import static org.apache.spark.sql.types.DataTypes.DateType;
-import static org.apache.spark.sql.types.DataTypes.DoubleType;
-import static org.apache.spark.sql.types.DataTypes.IntegerType;
 import static org.apache.spark.sql.types.DataTypes.LongType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
 import static org.apache.spark.sql.types.DataTypes.TimestampType;
@@ -20,6 +16,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
 import org.junit.jupiter.api.Test;
@@ -44,34 +41,27 @@ class PartitionFunctionsTest {
 
   @Test
   void resultSchemasKeepTheirColumnsInOrder() {
-    assertEquals(new StructType()
-        .add(Measurements.ARCH_ID, StringType, false)
-        .add(Measurements.SUPERNET_ID, StringType, false)
-        .add(Measurements.DATASET, StringType, false)
-        .add(Measurements.SPLIT, StringType, false)
-        .add(Measurements.DEVICE_ID, StringType, false)
-        .add(Measurements.TOP1, DoubleType, false)
-        .add(Measurements.TOP5, DoubleType, false)
-        .add(Measurements.LOSS, DoubleType, false)
-        .add(Measurements.N_IMAGES, IntegerType, false)
-        .add(Measurements.BN_RECALIBRATED, BooleanType, false)
-        .add(Measurements.RECALIBRATION_IMAGES, IntegerType, true)
-        .add(Measurements.EVAL_SECONDS, DoubleType, false)
-        .add(Measurements.RUN_ID, StringType, false)
-        .add(Measurements.MEASURED_AT, TimestampType, false)
-        .add(Measurements.BUILD_DATE, DateType, false)
-        .add(DeviceRows.COLUMN, DeviceRows.SCHEMA, false), SubnetEvaluation.RESULT_SCHEMA);
-    StructType training = new StructType()
-        .add(Supernets.TRAIN_SECONDS, DoubleType, false)
-        .add(Supernets.EPOCHS, IntegerType, false)
-        .add(Supernets.PHASE_LOSSES, StringType, false)
-        .add(Supernets.FINAL_LOSS, DoubleType, true)
-        .add(Supernets.SKIPPED_STEPS, IntegerType, false)
-        .add(Supernets.TRAIN_IMAGES, LongType, false);
-    assertEquals(training.add(DeviceRows.COLUMN, DeviceRows.SCHEMA, false),
-        SupernetTraining.RESULT_SCHEMA);
-    assertEquals(List.of(training.fieldNames()).subList(0, 6),
-        List.of(StitchTraining.RESULT_SCHEMA.fieldNames()).subList(0, 6));
+    assertEquals(List.of(Measurements.ARCH_ID, Measurements.SUPERNET_ID, Measurements.DATASET,
+        Measurements.SPLIT, Measurements.DEVICE_ID, Measurements.TOP1, Measurements.TOP5,
+        Measurements.LOSS, Measurements.N_IMAGES, Measurements.BN_RECALIBRATED,
+        Measurements.RECALIBRATION_IMAGES, Measurements.EVAL_SECONDS, Measurements.RUN_ID,
+        Measurements.MEASURED_AT, Measurements.BUILD_DATE, DeviceRows.COLUMN),
+        List.of(SubnetEvaluation.RESULT_SCHEMA.fieldNames()));
+    for (StructField f : SubnetEvaluation.RESULT_SCHEMA.fields()) {
+      assertEquals(f.name().equals(Measurements.RECALIBRATION_IMAGES), f.nullable(), f.name());
+    }
+    assertEquals(TimestampType, SubnetEvaluation.RESULT_SCHEMA.apply(Measurements.MEASURED_AT).dataType());
+    assertEquals(DeviceRows.SCHEMA, SubnetEvaluation.RESULT_SCHEMA.apply(DeviceRows.COLUMN).dataType());
+    List<String> training = List.of(Supernets.TRAIN_SECONDS, Supernets.EPOCHS,
+        Supernets.PHASE_LOSSES, Supernets.FINAL_LOSS, Supernets.SKIPPED_STEPS, Supernets.TRAIN_IMAGES);
+    assertEquals(training, List.of(StitchTraining.RESULT_SCHEMA.fieldNames()).subList(0, 6));
+    assertEquals(List.of(StitchTraining.REUSED, StitchTraining.EVALUATIONS, DeviceRows.COLUMN),
+        List.of(StitchTraining.RESULT_SCHEMA.fieldNames()).subList(6, 9));
+    List<String> supernet = new java.util.ArrayList<>(training);
+    supernet.add(DeviceRows.COLUMN);
+    assertEquals(supernet, List.of(SupernetTraining.RESULT_SCHEMA.fieldNames()));
+    assertEquals(LongType, SupernetTraining.RESULT_SCHEMA.apply(Supernets.TRAIN_IMAGES).dataType());
+    assertTrue(SupernetTraining.RESULT_SCHEMA.apply(Supernets.FINAL_LOSS).nullable());
     List<String> measured = List.of(SubnetMeasurement.RESULT_SCHEMA.fieldNames());
     assertEquals(List.of(Measurements.ARCH_ID, Measurements.SUPERNET_ID, Measurements.DATASET,
         Measurements.SPLIT, Measurements.DEVICE_ID, Measurements.LATENCY_P50_MS),
