@@ -4,36 +4,37 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.subnetatlas.spaces.MbConvSpec;
 
 /**
  * The full-size arrays of an elastic MBConv supernet, named and laid out deterministically from
  * its {@link MbConvSpec}. Sub-networks never copy them: they slice them per forward.
  */
-public final class SupernetParams implements AutoCloseable {
+public final class SupernetParams extends ParamStore<SupernetParams.Def, MbConvSpec> {
 
   /** What an array is: decayed weight, BN affine or bias (no decay), or BN running statistic. */
   public enum Kind { WEIGHT, AFFINE, BUFFER }
 
   /** One array of the layout. */
-  public record Def(String name, Shape shape, Kind kind, float initStd, boolean uniform, float fill) {}
+  public record Def(String name, Shape shape, Kind kind, float initStd, boolean uniform, float fill)
+      implements ParamStore.ArrayDef {
+    @Override
+    public boolean trainable() {
+      return kind != Kind.BUFFER;
+    }
 
-  private final MbConvSpec spec;
-  private final NDManager manager;
-  private final List<Def> defs;
-  private final Map<String, NDArray> arrays;
+    @Override
+    public boolean decayed() {
+      return kind == Kind.WEIGHT;
+    }
+  }
 
   private SupernetParams(MbConvSpec spec, NDManager manager, List<Def> defs,
       Map<String, NDArray> arrays) {
-    this.spec = spec;
-    this.manager = manager;
-    this.defs = defs;
-    this.arrays = Collections.unmodifiableMap(arrays);
+    super(spec, manager, defs, arrays);
   }
 
   /** The layout of {@code spec}'s supernet: every array with its full shape. */
@@ -88,22 +89,14 @@ public final class SupernetParams implements AutoCloseable {
 
   /** Freshly initialised arrays (seeded, reproducible) in a new sub-manager of {@code parent}. */
   public static SupernetParams initialize(MbConvSpec spec, NDManager parent, long seed) {
-    Random rnd = new Random(seed);
-    Map<String, float[]> data = new LinkedHashMap<>();
-    for (Def def : layout(spec)) {
-      float[] v = new float[Math.toIntExact(def.shape().size())];
-      for (int i = 0; i < v.length; i++) {
-        if (def.initStd() == 0) {
-          v[i] = def.fill();
-        } else if (def.uniform()) {
-          v[i] = (float) ((rnd.nextDouble() * 2 - 1) * def.initStd());
-        } else {
-          v[i] = (float) (rnd.nextGaussian() * def.initStd());
-        }
+    return fromData(spec, parent, initialData(layout(spec), seed, (def, rnd) -> {
+      if (def.initStd() == 0) {
+        return def.fill();
+      } else if (def.uniform()) {
+        return (float) ((rnd.nextDouble() * 2 - 1) * def.initStd());
       }
-      data.put(def.name(), v);
-    }
-    return fromData(spec, parent, data);
+      return (float) (rnd.nextGaussian() * def.initStd());
+    }));
   }
 
   /**
@@ -129,70 +122,44 @@ public final class SupernetParams implements AutoCloseable {
           + " arrays given, the layout has " + defs.size());
     }
     NDManager manager = parent.newSubManager();
-    Map<String, NDArray> arrays = new LinkedHashMap<>();
-    for (Def def : defs) {
-      NDArray a = manager.create(data.get(def.name()), def.shape());
-      a.setName(def.name());
-      arrays.put(def.name(), a);
-    }
-    return new SupernetParams(spec, manager, defs, arrays);
+    return new SupernetParams(spec, manager, defs, create(manager, defs, data));
   }
 
   /** A copy with plain arrays (no gradient state) in a new sub-manager of {@code parent}. */
+  @Override
   public SupernetParams copy(NDManager parent) {
-    return fromData(spec, parent, toData());
+    return fromData(spec(), parent, toData());
   }
 
   /** A copy whose arrays are converted to {@code type}, in a new sub-manager of {@code parent}. */
   public SupernetParams withType(ai.djl.ndarray.types.DataType type, NDManager parent) {
     NDManager target = parent.newSubManager();
     Map<String, NDArray> converted = new LinkedHashMap<>();
-    for (Def def : defs) {
-      NDArray a = arrays.get(def.name()).toType(type, true);
+    for (Def def : defs()) {
+      NDArray a = arrays().get(def.name()).toType(type, true);
       a.attach(target);
       a.setName(def.name());
       converted.put(def.name(), a);
     }
-    return new SupernetParams(spec, target, defs, converted);
-  }
-
-  /** Every array's values, in layout order. */
-  public Map<String, float[]> toData() {
-    Map<String, float[]> data = new LinkedHashMap<>();
-    for (Def def : defs) {
-      data.put(def.name(), arrays.get(def.name()).toFloatArray());
-    }
-    return data;
+    return new SupernetParams(spec(), target, defs(), converted);
   }
 
   public MbConvSpec spec() {
-    return spec;
+    return source();
   }
 
-  public List<Def> defs() {
-    return defs;
-  }
-
-  public NDManager manager() {
-    return manager;
-  }
-
-  /** The full array {@code name}. */
-  public NDArray get(String name) {
-    NDArray a = arrays.get(name);
-    if (a == null) {
-      throw new IllegalArgumentException("supernet " + spec.name() + " has no array " + name);
-    }
-    return a;
+  @Override
+  protected String noSuchArray(String name) {
+    return "supernet " + spec().name() + " has no array " + name;
   }
 
   /** Number of trainable values (weights, BN affine, biases). */
   public long trainableCount() {
-    return defs.stream().filter(d -> d.kind() != Kind.BUFFER).mapToLong(d -> d.shape().size()).sum();
+    return defs().stream().filter(d -> d.kind() != Kind.BUFFER).mapToLong(d -> d.shape().size()).sum();
   }
 
   @Override
   public void close() {
-    manager.close();
+    manager().close();
   }
 }

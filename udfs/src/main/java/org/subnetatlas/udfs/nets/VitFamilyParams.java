@@ -4,11 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.subnetatlas.spaces.StitchedSpace;
 import org.subnetatlas.spaces.VitFamilySpec;
 
@@ -18,25 +15,23 @@ import org.subnetatlas.spaces.VitFamilySpec;
  * neighbouring anchors ({@code s<pair>.l<layer>.*}, a Linear(d_front, d_back) with bias each).
  * Named and laid out deterministically from the space.
  */
-public final class VitFamilyParams implements AutoCloseable {
+public final class VitFamilyParams extends ParamStore<VitFamilyParams.Def, StitchedSpace> {
 
   /** Decayed weight (linear/conv) or not (bias, LayerNorm affine, embeddings). */
   public enum Kind { WEIGHT, OTHER }
 
   /** One array: name, shape, kind, and its initial value (normal std, or a constant when 0). */
-  public record Def(String name, Shape shape, Kind kind, float initStd, float fill) {}
-
-  private final StitchedSpace space;
-  private final NDManager manager;
-  private final List<Def> defs;
-  private final Map<String, NDArray> arrays;
+  public record Def(String name, Shape shape, Kind kind, float initStd, float fill)
+      implements ParamStore.ArrayDef {
+    @Override
+    public boolean decayed() {
+      return kind == Kind.WEIGHT;
+    }
+  }
 
   private VitFamilyParams(StitchedSpace space, NDManager manager, List<Def> defs,
       Map<String, NDArray> arrays) {
-    this.space = space;
-    this.manager = manager;
-    this.defs = defs;
-    this.arrays = Collections.unmodifiableMap(arrays);
+    super(space, manager, defs, arrays);
   }
 
   /** The layout of {@code space}'s family. */
@@ -100,83 +95,52 @@ public final class VitFamilyParams implements AutoCloseable {
 
   /** Fresh arrays in {@code manager}: truncated-normal (2 std) weights and embeddings, constants elsewhere. */
   public static VitFamilyParams initialize(StitchedSpace space, NDManager manager, long seed) {
-    Random rnd = new Random(seed);
-    Map<String, float[]> data = new LinkedHashMap<>();
-    for (Def def : layout(space)) {
-      float[] v = new float[Math.toIntExact(def.shape().size())];
-      for (int i = 0; i < v.length; i++) {
-        if (def.initStd() > 0) {
-          double g;
-          do {
-            g = rnd.nextGaussian();
-          } while (Math.abs(g) > 2);
-          v[i] = (float) (g * def.initStd());
-        } else {
-          v[i] = def.fill();
-        }
+    return fromData(space, manager, initialData(layout(space), seed, (def, rnd) -> {
+      if (def.initStd() > 0) {
+        double g;
+        do {
+          g = rnd.nextGaussian();
+        } while (Math.abs(g) > 2);
+        return (float) (g * def.initStd());
       }
-      data.put(def.name(), v);
-    }
-    return fromData(space, manager, data);
+      return def.fill();
+    }));
   }
 
   /** Arrays from their values (a checkpoint); every layout name must be present. */
   public static VitFamilyParams fromData(StitchedSpace space, NDManager manager,
       Map<String, float[]> data) {
     List<Def> defs = layout(space);
-    Map<String, NDArray> arrays = new LinkedHashMap<>();
     for (Def def : defs) {
       float[] v = data.get(def.name());
       if (v == null || v.length != def.shape().size()) {
         throw new IllegalArgumentException("array " + def.name() + " missing or of the wrong size");
       }
-      NDArray a = manager.create(v, def.shape());
-      a.setName(def.name());
-      arrays.put(def.name(), a);
     }
-    return new VitFamilyParams(space, manager, defs, arrays);
+    return new VitFamilyParams(space, manager, defs, create(manager, defs, data));
   }
 
   public StitchedSpace space() {
-    return space;
+    return source();
   }
 
-  public NDManager manager() {
-    return manager;
-  }
-
-  public List<Def> defs() {
-    return defs;
-  }
-
-  public NDArray get(String name) {
-    NDArray a = arrays.get(name);
-    if (a == null) {
-      throw new IllegalArgumentException("no array " + name + " in " + space.name());
-    }
-    return a;
-  }
-
-  /** Values of every array, in layout order. */
-  public Map<String, float[]> toData() {
-    Map<String, float[]> out = new LinkedHashMap<>();
-    for (Def def : defs) {
-      out.put(def.name(), arrays.get(def.name()).toFloatArray());
-    }
-    return out;
+  @Override
+  protected String noSuchArray(String name) {
+    return "no array " + name + " in " + space().name();
   }
 
   /** A detached copy (no gradients) in {@code target}. */
+  @Override
   public VitFamilyParams copy(NDManager target) {
-    return fromData(space, target, toData());
+    return fromData(space(), target, toData());
   }
 
   public long count() {
-    return defs.stream().mapToLong(d -> d.shape().size()).sum();
+    return defs().stream().mapToLong(d -> d.shape().size()).sum();
   }
 
   @Override
   public void close() {
-    arrays.values().forEach(NDArray::close);
+    arrays().values().forEach(NDArray::close);
   }
 }

@@ -5,7 +5,7 @@ import static org.apache.spark.sql.types.DataTypes.LongType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
 
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
+import org.subnetatlas.schemas.RowBuilder;
 import org.apache.spark.sql.types.StructType;
 import org.subnetatlas.schemas.Tables.Devices;
 
@@ -32,8 +32,18 @@ public final class DeviceRows {
   private DeviceRows() {}
 
   public static Row of(DeviceFingerprint d) {
-    return RowFactory.create(d.deviceId(), d.hostClass(), d.cpuModel(), d.cpuCores(),
-        d.memoryBytes(), d.gpuName(), d.os(), d.javaVersion(), d.engine(), d.engineVersion(),
-        d.nativeVersion());
+    return RowBuilder.of(SCHEMA)
+        .set(Devices.DEVICE_ID, d.deviceId())
+        .set(Devices.HOST_CLASS, d.hostClass())
+        .set(Devices.CPU_MODEL, d.cpuModel())
+        .set(Devices.CPU_CORES, d.cpuCores())
+        .set(Devices.MEMORY_BYTES, d.memoryBytes())
+        .set(Devices.GPU_NAME, d.gpuName())
+        .set(Devices.OS, d.os())
+        .set(Devices.JAVA_VERSION, d.javaVersion())
+        .set(Devices.ENGINE, d.engine())
+        .set(Devices.ENGINE_VERSION, d.engineVersion())
+        .set(Devices.NATIVE_VERSION, d.nativeVersion())
+        .build();
   }
 }

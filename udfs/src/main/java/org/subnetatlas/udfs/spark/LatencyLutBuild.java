@@ -9,10 +9,9 @@ import java.sql.Date;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructType;
+import org.subnetatlas.schemas.RowBuilder;
 import org.subnetatlas.schemas.Tables.LatencyLut;
 import org.subnetatlas.spaces.MbConvSpace;
 import org.subnetatlas.spaces.Spaces;
@@ -23,6 +22,7 @@ import org.subnetatlas.udfs.measurement.EstimatedEnergy;
 import org.subnetatlas.udfs.measurement.ExclusiveMeasurement;
 import org.subnetatlas.udfs.measurement.LatencyMeter;
 import org.subnetatlas.udfs.measurement.LatencyProtocol;
+import org.subnetatlas.udfs.measurement.LatencyStats;
 import org.subnetatlas.udfs.measurement.MbTiming;
 
 /**
@@ -31,7 +31,7 @@ import org.subnetatlas.udfs.measurement.MbTiming;
  * first is used: blocks of one space time the same whatever the weights); output:
  * {@link #RESULT_SCHEMA}.
  */
-public final class LatencyLutBuild implements MapPartitionsFunction<Row, Row> {
+public final class LatencyLutBuild extends PartitionTask {
 
   private static final long serialVersionUID = 1L;
 
@@ -51,7 +51,6 @@ public final class LatencyLutBuild implements MapPartitionsFunction<Row, Row> {
       .add(LatencyLut.RUN_ID, StringType, false)
       .add(DeviceRows.COLUMN, DeviceRows.SCHEMA, false);
 
-  private final String spaceName;
   private final LatencyProtocol protocol;
   private final String device;
   private final String runId;
@@ -59,7 +58,7 @@ public final class LatencyLutBuild implements MapPartitionsFunction<Row, Row> {
 
   public LatencyLutBuild(String spaceName, LatencyProtocol protocol, String device, String runId,
       Date buildDate) {
-    this.spaceName = spaceName;
+    super(spaceName, null);
     this.protocol = protocol;
     this.device = device;
     this.runId = runId;
@@ -67,10 +66,7 @@ public final class LatencyLutBuild implements MapPartitionsFunction<Row, Row> {
   }
 
   @Override
-  public Iterator<Row> call(Iterator<Row> rows) {
-    if (!rows.hasNext()) {
-      return List.<Row>of().iterator();
-    }
+  protected List<Row> partition(Iterator<Row> rows) {
     String checkpoint = rows.next().getAs(SubnetMeasurement.CHECKPOINT_URI);
     DjlRuntime.preferDevice(device);
     MbConvSpace space = (MbConvSpace) Spaces.get(spaceName);
@@ -83,18 +79,33 @@ public final class LatencyLutBuild implements MapPartitionsFunction<Row, Row> {
       List<Row> out = new ArrayList<>();
       try (MbTiming timing = new MbTiming(supernet.net(), supernet.manager())) {
         var h = meter.measure(protocol, timing.harness()).stats();
-        out.add(RowFactory.create(space.name(), space.version(), LatencyLut.HARNESS_KEY,
-            protocol.batchSize(), fp.deviceId(), buildDate, h.samples(), h.meanMs(),
-            h.stdMs() * h.stdMs(), h.p50Ms(), protocol.warmup(), protocol.intraOpThreads(), runId,
-            deviceRow));
+        out.add(row(space, LatencyLut.HARNESS_KEY, fp, h, deviceRow));
         for (BlockKey key : MbTiming.allBlocks(space.spec())) {
           var s = meter.measure(protocol, timing.block(key, protocol.batchSize())).stats();
-          out.add(RowFactory.create(space.name(), space.version(), key.id(), protocol.batchSize(),
-              fp.deviceId(), buildDate, s.samples(), s.meanMs(), s.stdMs() * s.stdMs(), s.p50Ms(),
-              protocol.warmup(), protocol.intraOpThreads(), runId, deviceRow));
+          out.add(row(space, key.id(), fp, s, deviceRow));
         }
       }
       return out;
-    }).iterator();
+    });
+  }
+
+  private Row row(MbConvSpace space, String key, DeviceFingerprint fp, LatencyStats s,
+      Row deviceRow) {
+    return RowBuilder.of(RESULT_SCHEMA)
+        .set(LatencyLut.SPACE, space.name())
+        .set(LatencyLut.SPACE_VERSION, space.version())
+        .set(LatencyLut.LUT_KEY, key)
+        .set(LatencyLut.BATCH_SIZE, protocol.batchSize())
+        .set(LatencyLut.DEVICE_ID, fp.deviceId())
+        .set(LatencyLut.BUILD_DATE, buildDate)
+        .set(LatencyLut.COUNT, s.samples())
+        .set(LatencyLut.MEAN_MS, s.meanMs())
+        .set(LatencyLut.VARIANCE_MS2, s.stdMs() * s.stdMs())
+        .set(LatencyLut.P50_MS, s.p50Ms())
+        .set(LatencyLut.WARMUP, protocol.warmup())
+        .set(LatencyLut.INTRA_OP_THREADS, protocol.intraOpThreads())
+        .set(LatencyLut.RUN_ID, runId)
+        .set(DeviceRows.COLUMN, deviceRow)
+        .build();
   }
 }

@@ -8,15 +8,13 @@ import static org.apache.spark.sql.types.DataTypes.TimestampType;
 
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructType;
 import org.subnetatlas.schemas.PredictorTables.ArchFeatures;
+import org.subnetatlas.schemas.RowBuilder;
 import org.subnetatlas.schemas.Tables.Architectures;
 import org.subnetatlas.spaces.MbArch;
 import org.subnetatlas.spaces.SearchSpace;
@@ -29,7 +27,7 @@ import org.subnetatlas.udfs.prediction.ZeroCostProxies;
  * {@code atlas.arch_features} out. The random supernet is built once per executor and shared by
  * its tasks; the proxies take the JVM's training lock, so tasks of one executor score in turn.
  */
-public final class ProxyScoring implements MapPartitionsFunction<Row, Row> {
+public final class ProxyScoring extends PartitionTask {
 
   private static final long serialVersionUID = 1L;
 
@@ -46,13 +44,12 @@ public final class ProxyScoring implements MapPartitionsFunction<Row, Row> {
 
   private static final ConcurrentHashMap<String, ZeroCostProxies> PROXIES = new ConcurrentHashMap<>();
 
-  private final String spaceName;
   private final String dataUri;
   private final long seed;
   private final int batch;
 
   public ProxyScoring(String spaceName, String dataUri, long seed, int batch) {
-    this.spaceName = spaceName;
+    super(spaceName, null);
     this.dataUri = dataUri;
     this.seed = seed;
     this.batch = batch;
@@ -66,22 +63,25 @@ public final class ProxyScoring implements MapPartitionsFunction<Row, Row> {
   }
 
   @Override
-  public Iterator<Row> call(Iterator<Row> rows) {
-    if (!rows.hasNext()) {
-      return List.<Row>of().iterator();
-    }
+  protected List<Row> partition(Iterator<Row> rows) throws Exception {
     // one intra-op thread: identical numbers in the job and in the SQL function
     DjlRuntime.setIntraOpThreads(1);
     SearchSpace space = Spaces.get(spaceName);
     ZeroCostProxies scorer = proxies(spaceName, dataUri, seed, batch);
-    List<Row> out = new ArrayList<>();
-    while (rows.hasNext()) {
-      Row in = rows.next();
+    return mapEach(rows, in -> {
       MbArch arch = (MbArch) space.parse((String) in.getAs(Architectures.ENCODING));
       ZeroCostProxies.Scores s = scorer.score(arch);
-      out.add(RowFactory.create(in.getAs(Architectures.ARCH_ID), spaceName, s.synflow(), s.snip(),
-          s.gradNorm(), seed, batch, s.millis(), Timestamp.from(Instant.now())));
-    }
-    return out.iterator();
+      return RowBuilder.of(RESULT_SCHEMA)
+          .set(ArchFeatures.ARCH_ID, in.getAs(Architectures.ARCH_ID))
+          .set(ArchFeatures.SPACE, spaceName)
+          .set(ArchFeatures.SYNFLOW, s.synflow())
+          .set(ArchFeatures.SNIP, s.snip())
+          .set(ArchFeatures.GRAD_NORM, s.gradNorm())
+          .set(ArchFeatures.PROXY_SEED, seed)
+          .set(ArchFeatures.PROXY_BATCH, batch)
+          .set(ArchFeatures.PROXY_MS, s.millis())
+          .set(ArchFeatures.COMPUTED_AT, Timestamp.from(Instant.now()))
+          .build();
+    });
   }
 }

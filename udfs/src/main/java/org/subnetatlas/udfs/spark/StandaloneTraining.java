@@ -5,17 +5,15 @@ import static org.apache.spark.sql.types.DataTypes.IntegerType;
 import static org.apache.spark.sql.types.DataTypes.LongType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
 import org.subnetatlas.schemas.PredictorTables.Standalone;
+import org.subnetatlas.schemas.RowBuilder;
 import org.subnetatlas.spaces.MbArch;
 import org.subnetatlas.spaces.MbConvSpace;
 import org.subnetatlas.spaces.Spaces;
@@ -27,7 +25,7 @@ import org.subnetatlas.udfs.training.SupernetConfig;
  * Trains sub-networks from scratch per partition: rows (arch_id, encoding, seed) in, learning
  * curves out. Trainings take the JVM's training lock, so one executor trains one at a time.
  */
-public final class StandaloneTraining implements MapPartitionsFunction<Row, Row> {
+public final class StandaloneTraining extends PartitionTask {
 
   private static final long serialVersionUID = 1L;
 
@@ -42,41 +40,41 @@ public final class StandaloneTraining implements MapPartitionsFunction<Row, Row>
       .add(Standalone.N_IMAGES, IntegerType, false)
       .add(Standalone.TRAIN_SECONDS, DoubleType, false);
 
-  private final String spaceName;
   private final String dataUri;
   private final SupernetConfig config;
   private final int epochs;
   private final double lr;
   private final EvalConfig eval;
-  private final LongAccumulator done;
 
   public StandaloneTraining(String spaceName, String dataUri, SupernetConfig config, int epochs,
       double lr, EvalConfig eval, LongAccumulator done) {
-    this.spaceName = spaceName;
+    super(spaceName, done);
     this.dataUri = dataUri;
     this.config = config;
     this.epochs = epochs;
     this.lr = lr;
     this.eval = eval;
-    this.done = done;
   }
 
   @Override
-  public Iterator<Row> call(Iterator<Row> rows) {
+  protected List<Row> partition(Iterator<Row> rows) throws Exception {
     MbConvSpace space = (MbConvSpace) Spaces.get(spaceName);
-    List<Row> out = new ArrayList<>();
-    while (rows.hasNext()) {
-      Row in = rows.next();
+    return mapEach(rows, in -> {
       MbArch arch = (MbArch) space.parse((String) in.getAs("encoding"));
       long seed = in.getAs(Standalone.SEED);
       StandaloneTrainer.Result r = StandaloneTrainer.train(space.spec(), ExecutorCache.data(dataUri),
           config, arch, epochs, lr, seed, eval);
-      out.add(RowFactory.create(in.getAs(Standalone.ARCH_ID), seed, epochs, r.trainImages(),
-          Arrays.stream(r.epochLoss()).boxed().toList().toArray(new Double[0]),
-          Arrays.stream(r.epochTop1()).boxed().toList().toArray(new Double[0]),
-          r.top1(), r.nImages(), r.seconds()));
-      done.add(1);
-    }
-    return out.iterator();
+      return RowBuilder.of(RESULT_SCHEMA)
+          .set(Standalone.ARCH_ID, in.getAs(Standalone.ARCH_ID))
+          .set(Standalone.SEED, seed)
+          .set(Standalone.EPOCHS, epochs)
+          .set(Standalone.TRAIN_IMAGES, r.trainImages())
+          .set(Standalone.EPOCH_LOSS, Arrays.stream(r.epochLoss()).boxed().toList().toArray(new Double[0]))
+          .set(Standalone.EPOCH_TOP1, Arrays.stream(r.epochTop1()).boxed().toList().toArray(new Double[0]))
+          .set(Standalone.TOP1, r.top1())
+          .set(Standalone.N_IMAGES, r.nImages())
+          .set(Standalone.TRAIN_SECONDS, r.seconds())
+          .build();
+    });
   }
 }

@@ -3,38 +3,29 @@ package org.subnetatlas.udfs.spark;
 import static org.apache.spark.sql.types.DataTypes.BooleanType;
 import static org.apache.spark.sql.types.DataTypes.DoubleType;
 import static org.apache.spark.sql.types.DataTypes.IntegerType;
-import static org.apache.spark.sql.types.DataTypes.LongType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.subnetatlas.schemas.RowBuilder;
 import org.subnetatlas.schemas.Tables.Measurements;
-import org.subnetatlas.schemas.Tables.Supernets;
-import org.subnetatlas.spaces.Spaces;
+import org.subnetatlas.spaces.SearchSpace;
 import org.subnetatlas.spaces.StitchArch;
 import org.subnetatlas.spaces.StitchedSpace;
-import org.subnetatlas.udfs.nets.DjlRuntime;
-import org.subnetatlas.udfs.evaluation.EvalResult;
 import org.subnetatlas.udfs.data.FashionData;
-import org.subnetatlas.udfs.training.PhaseHistory;
+import org.subnetatlas.udfs.evaluation.EvalResult;
+import org.subnetatlas.udfs.evaluation.TrainedStitches;
+import org.subnetatlas.udfs.nets.DjlRuntime;
 import org.subnetatlas.udfs.training.StitchConfig;
 import org.subnetatlas.udfs.training.StitchTrainer;
-import org.subnetatlas.udfs.evaluation.TrainedStitches;
 
 /**
  * Trains a stitched family inside one Spark task (run it on a one-partition dataset), or loads
@@ -42,11 +33,10 @@ import org.subnetatlas.udfs.evaluation.TrainedStitches;
  * on the held-out split. Writes the checkpoint atomically and returns one row: training
  * statistics, the device, and one evaluation per configuration.
  */
-public final class StitchTraining implements MapPartitionsFunction<Long, Row> {
+public final class StitchTraining extends FamilyTraining<StitchConfig> {
 
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(StitchTraining.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Column of {@link #RESULT_SCHEMA} holding the per-configuration evaluations. */
   public static final String EVALUATIONS = "evaluations";
@@ -63,21 +53,11 @@ public final class StitchTraining implements MapPartitionsFunction<Long, Row> {
       .add(Measurements.N_IMAGES, IntegerType, false)
       .add(Measurements.EVAL_SECONDS, DoubleType, false);
 
-  public static final StructType RESULT_SCHEMA = new StructType()
-      .add(Supernets.TRAIN_SECONDS, DoubleType, false)
-      .add(Supernets.EPOCHS, IntegerType, false)
-      .add(Supernets.PHASE_LOSSES, StringType, false)
-      .add(Supernets.FINAL_LOSS, DoubleType, true)
-      .add(Supernets.SKIPPED_STEPS, IntegerType, false)
-      .add(Supernets.TRAIN_IMAGES, LongType, false)
+  public static final StructType RESULT_SCHEMA = TRAINING_COLUMNS
       .add(REUSED, BooleanType, false)
       .add(EVALUATIONS, DataTypes.createArrayType(EVALUATION, false), false)
       .add(DeviceRows.COLUMN, DeviceRows.SCHEMA, false);
 
-  private final String spaceName;
-  private final String dataUri;
-  private final String checkpointUri;
-  private final String configJson;
   private final boolean reuse;
   private final int evalImages;
   private final int evalThreads;
@@ -89,52 +69,33 @@ public final class StitchTraining implements MapPartitionsFunction<Long, Row> {
    */
   public StitchTraining(String spaceName, String dataUri, String checkpointUri, StitchConfig config,
       boolean reuse, int evalImages, int evalThreads) {
-    this.spaceName = spaceName;
-    this.dataUri = dataUri;
-    this.checkpointUri = checkpointUri;
-    this.configJson = toJson(config);
+    super(spaceName, dataUri, checkpointUri, config, StitchConfig.class);
     this.reuse = reuse;
     this.evalImages = evalImages;
     this.evalThreads = evalThreads;
   }
 
   public static String toJson(StitchConfig config) {
-    try {
-      return JSON.writeValueAsString(config);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot serialise " + config, e);
-    }
+    return FamilyTraining.toJson(config);
   }
 
   @Override
-  public Iterator<Row> call(Iterator<Long> ignored) throws Exception {
-    StitchConfig config = JSON.readValue(configJson, StitchConfig.class);
-    StitchedSpace space = (StitchedSpace) Spaces.get(spaceName);
-    FashionData data = ExecutorCache.data(dataUri);
-    long start = System.nanoTime();
+  protected Row train(SearchSpace searchSpace, StitchConfig config, FashionData data, long start)
+      throws Exception {
+    StitchedSpace space = (StitchedSpace) searchSpace;
     boolean reused = reuse && Checkpoints.exists(checkpointUri);
-    try (TrainedStitches family = reused ? load(space) : train(space, data, config, start)) {
+    try (TrainedStitches family = reused ? load(space)
+        : StitchTrainer.train(space, data, config, progress(LOG, "train-stitches", start))) {
       double seconds = (System.nanoTime() - start) / 1e9;
       if (!reused) {
         Checkpoints.write(checkpointUri, family::save);
       }
       List<Row> evaluations = evaluateAll(space, family, data);
-      Map<String, double[]> losses = new LinkedHashMap<>();
-      Double finalLoss = null;
-      for (PhaseHistory h : family.history()) {
-        losses.put(h.phase(), h.epochLoss());
-        double[] e = h.epochLoss();
-        if (e.length > 0) {
-          finalLoss = e[e.length - 1];
-        }
-      }
-      Row row = RowFactory.create(seconds, family.epochs(), JSON.writeValueAsString(losses),
-          finalLoss != null && Double.isFinite(finalLoss) ? finalLoss : null,
-          (int) family.skippedSteps(), (long) data.train().count(), reused,
+      return row(RESULT_SCHEMA, seconds, family, data.train().count())
+          .set(REUSED, reused)
           // array columns of an external Row are Scala sequences
-          scala.collection.JavaConverters.asScalaBuffer(evaluations).toSeq(),
-          DeviceRows.of(DeviceFingerprint.local()));
-      return List.of(row).iterator();
+          .set(EVALUATIONS, scala.collection.JavaConverters.asScalaBuffer(evaluations).toSeq())
+          .build();
     }
   }
 
@@ -144,19 +105,6 @@ public final class StitchTraining implements MapPartitionsFunction<Long, Row> {
     try (InputStream in = p.getFileSystem(new org.apache.hadoop.conf.Configuration()).open(p)) {
       return TrainedStitches.load(space, in);
     }
-  }
-
-  private TrainedStitches train(StitchedSpace space, FashionData data, StitchConfig config,
-      long start) {
-    long[] lastLog = {start};
-    return StitchTrainer.train(space, data, config, (phase, step, total, loss) -> {
-      long now = System.nanoTime();
-      if (now - lastLog[0] > 15_000_000_000L || step == total) {
-        lastLog[0] = now;
-        LOG.info("train-stitches: phase {}, {}, loss {}", phase,
-            Progress.line(step, total, now - start, "steps"), String.format("%.3f", loss));
-      }
-    });
   }
 
   private List<Row> evaluateAll(StitchedSpace space, TrainedStitches family, FashionData data) {
@@ -170,8 +118,10 @@ public final class StitchTraining implements MapPartitionsFunction<Long, Row> {
         throw new IllegalStateException(space.canonical(arch) + " of " + spaceName
             + ": non-finite metrics (top1 " + r.top1() + ", loss " + r.loss() + "); nothing was written");
       }
-      out.add(RowFactory.create(space.canonical(arch), r.top1(), r.top5(), r.loss(), r.nImages(),
-          (System.nanoTime() - s) / 1e9));
+      out.add(RowBuilder.of(EVALUATION).set(ENCODING, space.canonical(arch))
+          .set(Measurements.TOP1, r.top1()).set(Measurements.TOP5, r.top5())
+          .set(Measurements.LOSS, r.loss()).set(Measurements.N_IMAGES, r.nImages())
+          .set(Measurements.EVAL_SECONDS, (System.nanoTime() - s) / 1e9).build());
     }
     LOG.info("train-stitches: evaluated {} configurations on {} held-out images in {} s",
         out.size(), Math.min(evalImages, data.valid().count()),

@@ -1,21 +1,13 @@
 package org.subnetatlas.udfs.spark;
 
 import static org.apache.spark.sql.types.DataTypes.BooleanType;
-import static org.apache.spark.sql.types.DataTypes.DateType;
 import static org.apache.spark.sql.types.DataTypes.DoubleType;
 import static org.apache.spark.sql.types.DataTypes.IntegerType;
-import static org.apache.spark.sql.types.DataTypes.StringType;
-import static org.apache.spark.sql.types.DataTypes.TimestampType;
 
 import java.sql.Date;
-import java.sql.Timestamp;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
 import org.subnetatlas.schemas.Tables.Architectures;
@@ -35,7 +27,7 @@ import org.subnetatlas.udfs.evaluation.SubnetEvaluator;
  * recalibrates BN and is scored. Input rows need {@code arch_id}, {@code space} and
  * {@code encoding}; output rows have {@link #RESULT_SCHEMA}.
  */
-public final class SubnetEvaluation implements MapPartitionsFunction<Row, Row> {
+public final class SubnetEvaluation extends PartitionTask {
 
   private static final long serialVersionUID = 1L;
 
@@ -44,25 +36,15 @@ public final class SubnetEvaluation implements MapPartitionsFunction<Row, Row> {
   /** Split the accuracy is measured on. */
   public static final String SPLIT = "valid";
 
-  public static final StructType RESULT_SCHEMA = new StructType()
-      .add(Measurements.ARCH_ID, StringType, false)
-      .add(Measurements.SUPERNET_ID, StringType, false)
-      .add(Measurements.DATASET, StringType, false)
-      .add(Measurements.SPLIT, StringType, false)
-      .add(Measurements.DEVICE_ID, StringType, false)
+  public static final StructType RESULT_SCHEMA = MeasurementRows.schema(new StructType()
       .add(Measurements.TOP1, DoubleType, false)
       .add(Measurements.TOP5, DoubleType, false)
       .add(Measurements.LOSS, DoubleType, false)
       .add(Measurements.N_IMAGES, IntegerType, false)
       .add(Measurements.BN_RECALIBRATED, BooleanType, false)
       .add(Measurements.RECALIBRATION_IMAGES, IntegerType, true)
-      .add(Measurements.EVAL_SECONDS, DoubleType, false)
-      .add(Measurements.RUN_ID, StringType, false)
-      .add(Measurements.MEASURED_AT, TimestampType, false)
-      .add(Measurements.BUILD_DATE, DateType, false)
-      .add(DeviceRows.COLUMN, DeviceRows.SCHEMA, false);
+      .add(Measurements.EVAL_SECONDS, DoubleType, false));
 
-  private final String spaceName;
   private final String checkpointUri;
   private final String dataUri;
   private final String supernetId;
@@ -70,12 +52,11 @@ public final class SubnetEvaluation implements MapPartitionsFunction<Row, Row> {
   private final int intraOpThreads;
   private final String runId;
   private final Date buildDate;
-  private final LongAccumulator evaluated;
 
   public SubnetEvaluation(String spaceName, String checkpointUri, String dataUri, String supernetId,
       EvalConfig config, int intraOpThreads, String runId, Date buildDate,
       LongAccumulator evaluated) {
-    this.spaceName = spaceName;
+    super(spaceName, evaluated);
     this.checkpointUri = checkpointUri;
     this.dataUri = dataUri;
     this.supernetId = supernetId;
@@ -83,22 +64,16 @@ public final class SubnetEvaluation implements MapPartitionsFunction<Row, Row> {
     this.intraOpThreads = intraOpThreads;
     this.runId = runId;
     this.buildDate = buildDate;
-    this.evaluated = evaluated;
   }
 
   @Override
-  public Iterator<Row> call(Iterator<Row> rows) {
-    if (!rows.hasNext()) {
-      return List.<Row>of().iterator();
-    }
+  protected List<Row> partition(Iterator<Row> rows) throws Exception {
     DjlRuntime.inferenceThread(intraOpThreads);
     SearchSpace space = Spaces.get(spaceName);
     SubnetEvaluator evaluator = ExecutorCache.evaluator(spaceName, checkpointUri, dataUri, config);
     DeviceFingerprint device = DeviceFingerprint.local();
     Row deviceRow = DeviceRows.of(device);
-    List<Row> out = new ArrayList<>();
-    while (rows.hasNext()) {
-      Row in = rows.next();
+    return mapEach(rows, in -> {
       String archId = in.getAs(Architectures.ARCH_ID);
       MbArch arch = (MbArch) space.parse((String) in.getAs(Architectures.ENCODING));
       long start = System.nanoTime();
@@ -109,12 +84,16 @@ public final class SubnetEvaluation implements MapPartitionsFunction<Row, Row> {
             + ": non-finite metrics from supernet " + supernetId + " (checkpoint " + checkpointUri + "; top1 " + r.top1()
             + ", top5 " + r.top5() + ", loss " + r.loss() + "); nothing was written");
       }
-      out.add(RowFactory.create(archId, supernetId, DATASET, SPLIT, device.deviceId(), r.top1(),
-          r.top5(), r.loss(), r.nImages(), r.bnRecalibrated(),
-          r.bnRecalibrated() ? config.recalibrationImages() : null, seconds, runId,
-          Timestamp.from(Instant.now()), buildDate, deviceRow));
-      evaluated.add(1);
-    }
-    return out.iterator();
+      return MeasurementRows.stamped(MeasurementRows.keyed(RESULT_SCHEMA, archId, supernetId,
+              DATASET, SPLIT, device.deviceId())
+          .set(Measurements.TOP1, r.top1())
+          .set(Measurements.TOP5, r.top5())
+          .set(Measurements.LOSS, r.loss())
+          .set(Measurements.N_IMAGES, r.nImages())
+          .set(Measurements.BN_RECALIBRATED, r.bnRecalibrated())
+          .set(Measurements.RECALIBRATION_IMAGES,
+              r.bnRecalibrated() ? config.recalibrationImages() : null)
+          .set(Measurements.EVAL_SECONDS, seconds), runId, buildDate, deviceRow);
+    });
   }
 }

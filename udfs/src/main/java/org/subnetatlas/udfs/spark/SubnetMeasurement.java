@@ -1,6 +1,5 @@
 package org.subnetatlas.udfs.spark;
 
-import static org.apache.spark.sql.types.DataTypes.DateType;
 import static org.apache.spark.sql.types.DataTypes.DoubleType;
 import static org.apache.spark.sql.types.DataTypes.IntegerType;
 import static org.apache.spark.sql.types.DataTypes.LongType;
@@ -12,14 +11,12 @@ import ai.djl.util.cuda.CudaUtils;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
+import org.subnetatlas.schemas.RowBuilder;
 import org.subnetatlas.schemas.Tables.Architectures;
 import org.subnetatlas.schemas.Tables.Measurements;
 import org.subnetatlas.spaces.MbArch;
@@ -43,18 +40,13 @@ import org.subnetatlas.udfs.measurement.MemoryModel;
  * {@code params}, {@code supernet_id}, {@code dataset}, {@code split} and {@code checkpoint_uri}; output rows have
  * {@link #RESULT_SCHEMA}.
  */
-public final class SubnetMeasurement implements MapPartitionsFunction<Row, Row> {
+public final class SubnetMeasurement extends PartitionTask {
 
   private static final long serialVersionUID = 1L;
 
   public static final String CHECKPOINT_URI = "checkpoint_uri";
 
-  public static final StructType RESULT_SCHEMA = new StructType()
-      .add(Measurements.ARCH_ID, StringType, false)
-      .add(Measurements.SUPERNET_ID, StringType, false)
-      .add(Measurements.DATASET, StringType, false)
-      .add(Measurements.SPLIT, StringType, false)
-      .add(Measurements.DEVICE_ID, StringType, false)
+  public static final StructType RESULT_SCHEMA = MeasurementRows.schema(new StructType()
       .add(Measurements.LATENCY_P50_MS, DoubleType, false)
       .add(Measurements.LATENCY_P90_MS, DoubleType, false)
       .add(Measurements.LATENCY_P99_MS, DoubleType, false)
@@ -78,32 +70,22 @@ public final class SubnetMeasurement implements MapPartitionsFunction<Row, Row> 
       .add(Measurements.PEAK_MEMORY_BYTES, LongType, false)
       .add(Measurements.PEAK_MEMORY_MEASURED_BYTES, LongType, true)
       .add(Measurements.MEASURE_STARTED_AT, TimestampType, false)
-      .add(Measurements.MEASURE_ENDED_AT, TimestampType, false)
-      .add(Measurements.RUN_ID, StringType, false)
-      .add(Measurements.MEASURED_AT, TimestampType, false)
-      .add(Measurements.BUILD_DATE, DateType, false)
-      .add(DeviceRows.COLUMN, DeviceRows.SCHEMA, false);
+      .add(Measurements.MEASURE_ENDED_AT, TimestampType, false));
 
-  private final String spaceName;
   private final MeasureSettings settings;
   private final String runId;
   private final Date buildDate;
-  private final LongAccumulator measured;
 
   public SubnetMeasurement(String spaceName, MeasureSettings settings, String runId, Date buildDate,
       LongAccumulator measured) {
-    this.spaceName = spaceName;
+    super(spaceName, measured);
     this.settings = settings;
     this.runId = runId;
     this.buildDate = buildDate;
-    this.measured = measured;
   }
 
   @Override
-  public Iterator<Row> call(Iterator<Row> rows) {
-    if (!rows.hasNext()) {
-      return List.<Row>of().iterator();
-    }
+  protected List<Row> partition(Iterator<Row> rows) throws Exception {
     DjlRuntime.preferDevice(settings.device());
     MbConvSpace space = (MbConvSpace) Spaces.get(spaceName);
     DeviceFingerprint device = DeviceFingerprint.local();
@@ -111,9 +93,7 @@ public final class SubnetMeasurement implements MapPartitionsFunction<Row, Row> 
     EnergyMeter energy = EnergyMeter.select(settings.energyMethod(),
         DjlRuntime.device().isGpu(), settings.deviceWatts());
     LatencyMeter meter = new LatencyMeter(energy);
-    List<Row> out = new ArrayList<>();
-    while (rows.hasNext()) {
-      Row in = rows.next();
+    return mapEach(rows, in -> {
       String archId = in.getAs(Architectures.ARCH_ID);
       MbArch arch = space.parse((String) in.getAs(Architectures.ENCODING));
       long params = in.<Long>getAs(Architectures.PARAMS);
@@ -122,7 +102,7 @@ public final class SubnetMeasurement implements MapPartitionsFunction<Row, Row> 
       String dataset = in.getAs(Measurements.DATASET);
       String split = in.getAs(Measurements.SPLIT);
       TrainedSupernet supernet = ExecutorCache.supernet(spaceName, in.getAs(CHECKPOINT_URI));
-      out.add(ExclusiveMeasurement.run(() -> {
+      return ExclusiveMeasurement.run(() -> {
         Instant started = Instant.now();
         try (MbTiming timing = new MbTiming(supernet.net(), supernet.manager())) {
           LatencyMeter.Result one = meter.measure(settings.latency(),
@@ -131,23 +111,45 @@ public final class SubnetMeasurement implements MapPartitionsFunction<Row, Row> 
               timing.subnet(arch, settings.throughputBatch()));
           Device d = supernet.manager().getDevice();
           Long measuredMemory = d.isGpu() ? gpuMemoryInUse(d) : null;
-          LatencyStats l = one.stats();
-          LatencyStats t = many.stats();
-          return RowFactory.create(archId, supernetId, dataset, split, device.deviceId(),
-              l.p50Ms(), l.p90Ms(), l.p99Ms(), l.meanMs(), l.stdMs(),
-              one.protocol().batchSize(), one.protocol().warmup(), one.protocol().repeats(),
-              one.protocol().intraOpThreads(), settings.executorCores(), d.toString(),
-              MbTiming.TIMED, many.protocol().batchSize(), t.p50Ms(), t.p90Ms(), t.meanMs(),
-              t.stdMs(), many.protocol().batchSize() * 1000.0 / t.p50Ms(),
-              one.energyPerForwardMj(), one.energyMethod(),
-              MemoryModel.peakBytes(space.spec(), arch, params, one.protocol().batchSize()),
-              measuredMemory, Timestamp.from(started), Timestamp.from(Instant.now()), runId,
-              Timestamp.from(Instant.now()), buildDate, deviceRow);
+          RowBuilder row = MeasurementRows.keyed(RESULT_SCHEMA, archId, supernetId, dataset, split,
+              device.deviceId());
+          latency(row, one, many);
+          return MeasurementRows.stamped(row
+              .set(Measurements.EXECUTOR_CORES, settings.executorCores())
+              .set(Measurements.COMPUTE_DEVICE, d.toString())
+              .set(Measurements.LATENCY_TIMED, MbTiming.TIMED)
+              .set(Measurements.ENERGY_MJ, one.energyPerForwardMj())
+              .set(Measurements.ENERGY_METHOD, one.energyMethod())
+              .set(Measurements.PEAK_MEMORY_BYTES,
+                  MemoryModel.peakBytes(space.spec(), arch, params, one.protocol().batchSize()))
+              .set(Measurements.PEAK_MEMORY_MEASURED_BYTES, measuredMemory)
+              .set(Measurements.MEASURE_STARTED_AT, Timestamp.from(started))
+              .set(Measurements.MEASURE_ENDED_AT, Timestamp.from(Instant.now())),
+              runId, buildDate, deviceRow);
         }
-      }));
-      measured.add(1);
-    }
-    return out.iterator();
+      });
+    });
+  }
+
+  /** The batch-1 latency and throughput columns of {@code one} and {@code many}. */
+  private static void latency(RowBuilder row, LatencyMeter.Result one, LatencyMeter.Result many) {
+    LatencyStats l = one.stats();
+    LatencyStats t = many.stats();
+    row.set(Measurements.LATENCY_P50_MS, l.p50Ms())
+        .set(Measurements.LATENCY_P90_MS, l.p90Ms())
+        .set(Measurements.LATENCY_P99_MS, l.p99Ms())
+        .set(Measurements.LATENCY_MEAN_MS, l.meanMs())
+        .set(Measurements.LATENCY_STD_MS, l.stdMs())
+        .set(Measurements.LATENCY_BATCH_SIZE, one.protocol().batchSize())
+        .set(Measurements.LATENCY_WARMUP, one.protocol().warmup())
+        .set(Measurements.LATENCY_REPEATS, one.protocol().repeats())
+        .set(Measurements.LATENCY_INTRA_OP_THREADS, one.protocol().intraOpThreads())
+        .set(Measurements.THROUGHPUT_BATCH_SIZE, many.protocol().batchSize())
+        .set(Measurements.THROUGHPUT_P50_MS, t.p50Ms())
+        .set(Measurements.THROUGHPUT_P90_MS, t.p90Ms())
+        .set(Measurements.THROUGHPUT_MEAN_MS, t.meanMs())
+        .set(Measurements.THROUGHPUT_STD_MS, t.stdMs())
+        .set(Measurements.THROUGHPUT_IMAGES_PER_S, many.protocol().batchSize() * 1000.0 / t.p50Ms());
   }
 
   /** Device memory in use as the CUDA driver reports it (whole device, all processes). */

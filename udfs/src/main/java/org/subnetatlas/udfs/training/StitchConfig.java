@@ -40,50 +40,35 @@ public record StitchConfig(int anchorEpochs, int jointEpochs, int batchSize, dou
   }
 
   public StitchConfig withEpochs(int anchor, int joint) {
-    return new StitchConfig(anchor, joint, batchSize, learningRate, jointLearningRate, weightDecay,
-        warmupSteps, labelSmoothing, leastSquaresInit, leastSquaresImages, ridge, maxTrainImages,
-        intraOpThreads, seed);
+    return RecordCopy.with(this, java.util.Map.of("anchorEpochs", anchor, "jointEpochs", joint));
   }
 
   public StitchConfig withBatchSize(int n) {
-    return new StitchConfig(anchorEpochs, jointEpochs, n, learningRate, jointLearningRate,
-        weightDecay, warmupSteps, labelSmoothing, leastSquaresInit, leastSquaresImages, ridge,
-        maxTrainImages, intraOpThreads, seed);
+    return RecordCopy.with(this, "batchSize", n);
   }
 
   public StitchConfig withLearningRates(double anchor, double joint) {
-    return new StitchConfig(anchorEpochs, jointEpochs, batchSize, anchor, joint, weightDecay,
-        warmupSteps, labelSmoothing, leastSquaresInit, leastSquaresImages, ridge, maxTrainImages,
-        intraOpThreads, seed);
+    return RecordCopy.with(this,
+        java.util.Map.of("learningRate", anchor, "jointLearningRate", joint));
   }
 
   public StitchConfig withRidge(double r) {
-    return new StitchConfig(anchorEpochs, jointEpochs, batchSize, learningRate, jointLearningRate,
-        weightDecay, warmupSteps, labelSmoothing, leastSquaresInit, leastSquaresImages, r,
-        maxTrainImages, intraOpThreads, seed);
+    return RecordCopy.with(this, "ridge", r);
   }
 
   public StitchConfig withLeastSquaresInit(boolean on) {
-    return new StitchConfig(anchorEpochs, jointEpochs, batchSize, learningRate, jointLearningRate,
-        weightDecay, warmupSteps, labelSmoothing, on, leastSquaresImages, ridge, maxTrainImages,
-        intraOpThreads, seed);
+    return RecordCopy.with(this, "leastSquaresInit", on);
   }
 
   public StitchConfig withMaxTrainImages(int n) {
-    return new StitchConfig(anchorEpochs, jointEpochs, batchSize, learningRate, jointLearningRate,
-        weightDecay, warmupSteps, labelSmoothing, leastSquaresInit, leastSquaresImages, ridge, n,
-        intraOpThreads, seed);
+    return RecordCopy.with(this, "maxTrainImages", n);
   }
 
   public StitchConfig withThreads(int n) {
-    return new StitchConfig(anchorEpochs, jointEpochs, batchSize, learningRate, jointLearningRate,
-        weightDecay, warmupSteps, labelSmoothing, leastSquaresInit, leastSquaresImages, ridge,
-        maxTrainImages, n, seed);
+    return RecordCopy.with(this, "intraOpThreads", n);
   }
 
   public StitchConfig withSeed(long s) {
-    return new StitchConfig(anchorEpochs, jointEpochs, batchSize, learningRate, jointLearningRate,
-        weightDecay, warmupSteps, labelSmoothing, leastSquaresInit, leastSquaresImages, ridge,
-        maxTrainImages, intraOpThreads, s);
+    return RecordCopy.with(this, "seed", s);
   }
 }

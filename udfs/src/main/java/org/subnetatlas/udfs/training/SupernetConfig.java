@@ -85,9 +85,7 @@ public record SupernetConfig(
   }
 
   public SupernetConfig withPhases(List<Phase> newPhases) {
-    return new SupernetConfig(newPhases, batchSize, sandwichRandom, kdRatio, labelSmoothing,
-        momentum, weightDecay, gradClip, warmupSteps, maxTrainImages, flip, channelsLast,
-        intraOpThreads, seed);
+    return RecordCopy.with(this, "phases", newPhases);
   }
 
   /** Same phases with these epochs (largest, kernel, depth, expand). */
@@ -103,27 +101,22 @@ public record SupernetConfig(
   }
 
   public SupernetConfig withMaxTrainImages(int n) {
-    return new SupernetConfig(phases, batchSize, sandwichRandom, kdRatio, labelSmoothing, momentum,
-        weightDecay, gradClip, warmupSteps, n, flip, channelsLast, intraOpThreads, seed);
+    return RecordCopy.with(this, "maxTrainImages", n);
   }
 
   public SupernetConfig withBatchSize(int n) {
-    return new SupernetConfig(phases, n, sandwichRandom, kdRatio, labelSmoothing, momentum,
-        weightDecay, gradClip, warmupSteps, maxTrainImages, flip, channelsLast, intraOpThreads, seed);
+    return RecordCopy.with(this, "batchSize", n);
   }
 
   public SupernetConfig withSandwichRandom(int n) {
-    return new SupernetConfig(phases, batchSize, n, kdRatio, labelSmoothing, momentum,
-        weightDecay, gradClip, warmupSteps, maxTrainImages, flip, channelsLast, intraOpThreads, seed);
+    return RecordCopy.with(this, "sandwichRandom", n);
   }
 
   public SupernetConfig withChannelsLast(boolean on) {
-    return new SupernetConfig(phases, batchSize, sandwichRandom, kdRatio, labelSmoothing, momentum,
-        weightDecay, gradClip, warmupSteps, maxTrainImages, flip, on, intraOpThreads, seed);
+    return RecordCopy.with(this, "channelsLast", on);
   }
 
   public SupernetConfig withSeed(long s) {
-    return new SupernetConfig(phases, batchSize, sandwichRandom, kdRatio, labelSmoothing, momentum,
-        weightDecay, gradClip, warmupSteps, maxTrainImages, flip, channelsLast, intraOpThreads, s);
+    return RecordCopy.with(this, "seed", s);
   }
 }

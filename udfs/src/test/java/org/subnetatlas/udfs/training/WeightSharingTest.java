@@ -11,6 +11,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.Arrays;
 import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.subnetatlas.spaces.BuiltinSpecs;
 import org.subnetatlas.spaces.MbArch;
@@ -23,6 +24,12 @@ import org.subnetatlas.udfs.nets.SupernetParams;
 class WeightSharingTest {
 
   private static final MbConvSpec SPEC = BuiltinSpecs.MBV3_TINY;
+
+  /** The native library loads with the engine; grad mode is a native call. */
+  @BeforeAll
+  static void loadEngine() {
+    DjlRuntime.engine();
+  }
 
   /** Stage 0 block 0 at kernel 3, expand 3; everything else largest. */
   private static MbArch arch() {

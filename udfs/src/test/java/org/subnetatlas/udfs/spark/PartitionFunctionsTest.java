@@ -1,0 +1,115 @@
+package org.subnetatlas.udfs.spark;
+
+import static org.apache.spark.sql.types.DataTypes.LongType;
+import static org.apache.spark.sql.types.DataTypes.StringType;
+import static org.apache.spark.sql.types.DataTypes.TimestampType;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Date;
+import java.util.Iterator;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.LongAccumulator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.subnetatlas.schemas.RowBuilder;
+import org.subnetatlas.schemas.Tables.Architectures;
+import org.subnetatlas.schemas.Tables.Measurements;
+import org.subnetatlas.schemas.Tables.Supernets;
+import org.subnetatlas.spaces.MbArch;
+import org.subnetatlas.spaces.MbConvSpace;
+import org.subnetatlas.spaces.Spaces;
+import org.subnetatlas.udfs.evaluation.EvalConfig;
+import org.subnetatlas.udfs.evaluation.TrainedSupernet;
+
+/** Partition functions on plain rows, without a Spark session: schemas, rows by name, counting. */
+class PartitionFunctionsTest {
+
+  private static final MbConvSpace SPACE = (MbConvSpace) Spaces.get("mbv3-tiny");
+  private static final StructType INPUT = new StructType()
+      .add(Architectures.ARCH_ID, StringType, false)
+      .add(Architectures.ENCODING, StringType, false);
+
+  @Test
+  void resultSchemasKeepTheirColumnsInOrder() {
+    assertEquals(List.of(Measurements.ARCH_ID, Measurements.SUPERNET_ID, Measurements.DATASET,
+        Measurements.SPLIT, Measurements.DEVICE_ID, Measurements.TOP1, Measurements.TOP5,
+        Measurements.LOSS, Measurements.N_IMAGES, Measurements.BN_RECALIBRATED,
+        Measurements.RECALIBRATION_IMAGES, Measurements.EVAL_SECONDS, Measurements.RUN_ID,
+        Measurements.MEASURED_AT, Measurements.BUILD_DATE, DeviceRows.COLUMN),
+        List.of(SubnetEvaluation.RESULT_SCHEMA.fieldNames()));
+    for (StructField f : SubnetEvaluation.RESULT_SCHEMA.fields()) {
+      assertEquals(f.name().equals(Measurements.RECALIBRATION_IMAGES), f.nullable(), f.name());
+    }
+    assertEquals(TimestampType, SubnetEvaluation.RESULT_SCHEMA.apply(Measurements.MEASURED_AT).dataType());
+    assertEquals(DeviceRows.SCHEMA, SubnetEvaluation.RESULT_SCHEMA.apply(DeviceRows.COLUMN).dataType());
+    List<String> training = List.of(Supernets.TRAIN_SECONDS, Supernets.EPOCHS,
+        Supernets.PHASE_LOSSES, Supernets.FINAL_LOSS, Supernets.SKIPPED_STEPS, Supernets.TRAIN_IMAGES);
+    assertEquals(training, List.of(StitchTraining.RESULT_SCHEMA.fieldNames()).subList(0, 6));
+    assertEquals(List.of(StitchTraining.REUSED, StitchTraining.EVALUATIONS, DeviceRows.COLUMN),
+        List.of(StitchTraining.RESULT_SCHEMA.fieldNames()).subList(6, 9));
+    List<String> supernet = new java.util.ArrayList<>(training);
+    supernet.add(DeviceRows.COLUMN);
+    assertEquals(supernet, List.of(SupernetTraining.RESULT_SCHEMA.fieldNames()));
+    assertEquals(LongType, SupernetTraining.RESULT_SCHEMA.apply(Supernets.TRAIN_IMAGES).dataType());
+    assertTrue(SupernetTraining.RESULT_SCHEMA.apply(Supernets.FINAL_LOSS).nullable());
+    List<String> measured = List.of(SubnetMeasurement.RESULT_SCHEMA.fieldNames());
+    assertEquals(List.of(Measurements.ARCH_ID, Measurements.SUPERNET_ID, Measurements.DATASET,
+        Measurements.SPLIT, Measurements.DEVICE_ID, Measurements.LATENCY_P50_MS),
+        measured.subList(0, 6));
+    assertEquals(List.of(Measurements.MEASURE_ENDED_AT, Measurements.RUN_ID, Measurements.MEASURED_AT,
+        Measurements.BUILD_DATE, DeviceRows.COLUMN), measured.subList(measured.size() - 5, measured.size()));
+  }
+
+  @Test
+  void evaluationMapsEachRowByNameAndCountsIt(@TempDir Path dir) throws Exception {
+    Path checkpoint = dir.resolve("s.ckpt");
+    try (TrainedSupernet s = TrainedSupernet.untrained(SPACE.spec(), 3);
+        OutputStream out = Files.newOutputStream(checkpoint)) {
+      s.save(out);
+    }
+    EvalConfig eval = new EvalConfig(64, 50, 50, true);
+    LongAccumulator done = new LongAccumulator();
+    SubnetEvaluation f = new SubnetEvaluation(SPACE.name(), checkpoint.toUri().toString(),
+        "../data/fashion-mnist", "sn-1", eval, 1, "run-1", Date.valueOf("2026-12-07"), done);
+    assertFalse(f.call(List.<Row>of().iterator()).hasNext());
+    assertEquals(0, done.value());
+
+    MbArch a = SPACE.sample(new SplittableRandom(1));
+    MbArch b = SPACE.sample(new SplittableRandom(2));
+    Iterator<Row> out = f.call(List.of(input("a", a), input("b", b)).iterator());
+    Row first = out.next();
+    Row second = out.next();
+    assertFalse(out.hasNext());
+    assertEquals(2, done.value());
+    assertEquals(SubnetEvaluation.RESULT_SCHEMA, first.schema());
+    assertEquals("a", (String) first.getAs(Measurements.ARCH_ID));
+    assertEquals("b", (String) second.getAs(Measurements.ARCH_ID));
+    assertEquals("sn-1", (String) first.getAs(Measurements.SUPERNET_ID));
+    assertEquals(SubnetEvaluation.DATASET, (String) first.getAs(Measurements.DATASET));
+    assertEquals(SubnetEvaluation.SPLIT, (String) first.getAs(Measurements.SPLIT));
+    assertEquals(50, (int) first.getAs(Measurements.N_IMAGES));
+    assertTrue((Boolean) first.getAs(Measurements.BN_RECALIBRATED));
+    assertEquals(64, (int) first.getAs(Measurements.RECALIBRATION_IMAGES));
+    double top1 = first.getAs(Measurements.TOP1);
+    assertTrue(top1 >= 0 && top1 <= 1, "top1 " + top1);
+    assertEquals("run-1", (String) first.getAs(Measurements.RUN_ID));
+    assertEquals(Date.valueOf("2026-12-07"), (Date) first.getAs(Measurements.BUILD_DATE));
+    Row device = first.getAs(DeviceRows.COLUMN);
+    assertEquals((String) first.getAs(Measurements.DEVICE_ID), (String) device.getAs("device_id"));
+  }
+
+  private static Row input(String id, MbArch arch) {
+    return RowBuilder.of(INPUT).set(Architectures.ARCH_ID, id)
+        .set(Architectures.ENCODING, SPACE.canonical(arch)).build();
+  }
+}
