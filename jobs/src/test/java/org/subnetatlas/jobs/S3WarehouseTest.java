@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.subnetatlas.schemas.TableDef;
 import org.subnetatlas.schemas.Tables;
+import org.subnetatlas.schemas.MeasurementTables;
 
 /**
  * The nightly build with its warehouse on {@code s3a://}: a real S3 server (S3Proxy, filesystem
@@ -151,10 +152,10 @@ class S3WarehouseTest {
     sql.out().lines().skip(1).forEach(l -> rows.merge(l.substring(0, l.indexOf(',')), 1L, Long::sum));
     assertEquals(SAMPLES + STITCHED, rows.get(Tables.Architectures.TABLE.name()), rows.toString());
     assertEquals(SAMPLES, rows.get(Tables.Samples.TABLE.name()), rows.toString());
-    assertEquals(SAMPLES + STITCHED, rows.get(Tables.Measurements.TABLE.name()), rows.toString());
+    assertEquals(SAMPLES + STITCHED, rows.get(MeasurementTables.Measurements.TABLE.name()), rows.toString());
     assertEquals(2, rows.get(Tables.Supernets.TABLE.name()), rows.toString());
     assertEquals(1, rows.get(Tables.Releases.TABLE.name()), rows.toString());
-    assertEquals(1, rows.get(Tables.Devices.TABLE.name()), rows.toString());
+    assertEquals(1, rows.get(MeasurementTables.Devices.TABLE.name()), rows.toString());
     assertEquals(Stages.nightly().size(), rows.get(Tables.Runs.TABLE.name()), rows.toString());
     // the dump holds the settings the runs recorded: a secret among them would have been caught
     assertTrue(sql.out().contains(endpoint), "the runs' recorded settings are in the dump");

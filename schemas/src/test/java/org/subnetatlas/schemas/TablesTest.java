@@ -44,8 +44,8 @@ class TablesTest {
   @Test
   void measurementsKeyIsTheDocumentedRowKey() {
     assertEquals(List.of("arch_id", "supernet_id", "dataset", "split", "device_id", "build_date"),
-        Tables.Measurements.TABLE.keyColumns());
-    assertEquals(List.of("build_date"), Tables.Measurements.TABLE.partitionColumns());
+        MeasurementTables.Measurements.TABLE.keyColumns());
+    assertEquals(List.of("build_date"), MeasurementTables.Measurements.TABLE.partitionColumns());
   }
 
   @Test
@@ -64,7 +64,7 @@ class TablesTest {
 
   @Test
   void ddlDeclaresDeltaPartitioningLocationAndNotNull() {
-    String ddl = Tables.Measurements.TABLE.createDdl("file:/tmp/w/atlas.db/measurements");
+    String ddl = MeasurementTables.Measurements.TABLE.createDdl("file:/tmp/w/atlas.db/measurements");
     assertTrue(ddl.startsWith("CREATE TABLE IF NOT EXISTS atlas.measurements ("), ddl);
     assertTrue(ddl.contains("USING DELTA"), ddl);
     assertTrue(ddl.contains("PARTITIONED BY (build_date)"), ddl);

@@ -15,8 +15,8 @@ import org.apache.spark.sql.types.StructField;
 import org.subnetatlas.schemas.TableDef;
 import org.subnetatlas.schemas.Tables;
 import org.subnetatlas.schemas.Tables.Architectures;
-import org.subnetatlas.schemas.Tables.Devices;
-import org.subnetatlas.schemas.Tables.Measurements;
+import org.subnetatlas.schemas.MeasurementTables.Devices;
+import org.subnetatlas.schemas.MeasurementTables.Measurements;
 import org.subnetatlas.transforms.DeltaWrites.OnMatch;
 
 /** Fresh atlas tables in a test warehouse, and nights of plausible rows written straight to them. */

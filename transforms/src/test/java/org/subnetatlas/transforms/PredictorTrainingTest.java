@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.subnetatlas.schemas.PredictorTables.Predictors;
 import org.subnetatlas.schemas.RowBuilder;
 import org.subnetatlas.schemas.Tables.Architectures;
-import org.subnetatlas.schemas.Tables.Measurements;
+import org.subnetatlas.schemas.MeasurementTables.Measurements;
 import org.subnetatlas.spaces.MbConvSpace;
 import org.subnetatlas.spaces.Spaces;
 import org.subnetatlas.transforms.DeltaWrites.OnMatch;

@@ -16,7 +16,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.subnetatlas.schemas.Tables.Architectures;
-import org.subnetatlas.schemas.Tables.Measurements;
+import org.subnetatlas.schemas.MeasurementTables.Measurements;
 import org.subnetatlas.transforms.DataChecks.Outcome;
 import org.subnetatlas.transforms.QualityGates.GateFailedException;
 import org.subnetatlas.transforms.QualityGates.Result;

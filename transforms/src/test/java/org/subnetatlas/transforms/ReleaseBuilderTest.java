@@ -19,7 +19,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.subnetatlas.schemas.Tables.Measurements;
+import org.subnetatlas.schemas.MeasurementTables.Measurements;
 import org.subnetatlas.transforms.QualityGates.GateFailedException;
 import org.subnetatlas.transforms.QualityGates.Thresholds;
 import org.subnetatlas.transforms.ReleaseBuilder.Release;

@@ -15,7 +15,7 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.subnetatlas.schemas.PredictorTables.Standalone;
 import org.subnetatlas.schemas.RowBuilder;
-import org.subnetatlas.schemas.Tables.LatencyLut;
+import org.subnetatlas.schemas.MeasurementTables.LatencyLut;
 import org.subnetatlas.spaces.MbConvSpace;
 import org.subnetatlas.spaces.Spaces;
 import org.subnetatlas.transforms.measurement.LatencyLookupTable;

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 import org.subnetatlas.schemas.PredictorTables.Predictors;
 import org.subnetatlas.schemas.RowBuilder;
 import org.subnetatlas.schemas.Tables.Architectures;
-import org.subnetatlas.schemas.Tables.Measurements;
+import org.subnetatlas.schemas.MeasurementTables.Measurements;
 import org.subnetatlas.spaces.MbConvSpace;
 import org.subnetatlas.transforms.BadInputException;
 import org.subnetatlas.udfs.prediction.FeatureEncoder;

@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 import org.subnetatlas.schemas.PredictorTables.ArchFeatures;
 import org.subnetatlas.schemas.PredictorTables.Predictors;
 import org.subnetatlas.schemas.Tables.Architectures;
-import org.subnetatlas.schemas.Tables.Measurements;
+import org.subnetatlas.schemas.MeasurementTables.Measurements;
 import org.subnetatlas.schemas.Tables.Supernets;
 import org.subnetatlas.spaces.MbConvSpace;
 import org.subnetatlas.spaces.Spaces;

@@ -18,7 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.subnetatlas.schemas.PredictorTables.ArchFeatures;
 import org.subnetatlas.schemas.Tables.Architectures;
-import org.subnetatlas.schemas.Tables.Measurements;
+import org.subnetatlas.schemas.MeasurementTables.Measurements;
 import org.subnetatlas.transforms.DeltaWrites;
 import org.subnetatlas.transforms.DeltaWrites.OnMatch;
 import org.subnetatlas.udfs.spark.ProxyScoring;

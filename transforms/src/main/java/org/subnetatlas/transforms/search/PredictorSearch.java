@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 import org.subnetatlas.schemas.PredictorTables.Predictors;
 import org.subnetatlas.schemas.PredictorTables.SearchResults;
 import org.subnetatlas.schemas.RowBuilder;
-import org.subnetatlas.schemas.Tables.Measurements;
+import org.subnetatlas.schemas.MeasurementTables.Measurements;
 import org.subnetatlas.schemas.Tables.Supernets;
 import org.subnetatlas.spaces.Arch;
 import org.subnetatlas.spaces.EvolutionSearch;

@@ -5,7 +5,7 @@ import static org.apache.spark.sql.functions.*;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.subnetatlas.schemas.Tables.Devices;
+import org.subnetatlas.schemas.MeasurementTables.Devices;
 import org.subnetatlas.transforms.DeltaWrites;
 import org.subnetatlas.transforms.DeltaWrites.OnMatch;
 import org.subnetatlas.udfs.spark.DeviceRows;

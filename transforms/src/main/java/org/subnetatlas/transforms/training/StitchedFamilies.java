@@ -18,7 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.subnetatlas.schemas.RowBuilder;
 import org.subnetatlas.schemas.Tables.Architectures;
-import org.subnetatlas.schemas.Tables.Measurements;
+import org.subnetatlas.schemas.MeasurementTables.Measurements;
 import org.subnetatlas.schemas.Tables.Supernets;
 import org.subnetatlas.spaces.Cost;
 import org.subnetatlas.spaces.StitchArch;

@@ -7,7 +7,7 @@ import static org.apache.spark.sql.types.DataTypes.StringType;
 import org.apache.spark.sql.Row;
 import org.subnetatlas.schemas.RowBuilder;
 import org.apache.spark.sql.types.StructType;
-import org.subnetatlas.schemas.Tables.Devices;
+import org.subnetatlas.schemas.MeasurementTables.Devices;
 
 /** The executor's fingerprint as a struct column, so the driver can upsert atlas.devices. */
 public final class DeviceRows {

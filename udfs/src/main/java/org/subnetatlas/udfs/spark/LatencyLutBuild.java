@@ -12,7 +12,7 @@ import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
 import org.subnetatlas.schemas.RowBuilder;
-import org.subnetatlas.schemas.Tables.LatencyLut;
+import org.subnetatlas.schemas.MeasurementTables.LatencyLut;
 import org.subnetatlas.spaces.MbConvSpace;
 import org.subnetatlas.spaces.Spaces;
 import org.subnetatlas.udfs.nets.DjlRuntime;

@@ -16,7 +16,7 @@ import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.subnetatlas.schemas.RowBuilder;
-import org.subnetatlas.schemas.Tables.Measurements;
+import org.subnetatlas.schemas.MeasurementTables.Measurements;
 import org.subnetatlas.spaces.SearchSpace;
 import org.subnetatlas.spaces.StitchArch;
 import org.subnetatlas.spaces.StitchedSpace;
