@@ -1,5 +1,6 @@
 package org.subnetatlas.jobs;
 
+import org.subnetatlas.jobs.settings.CommonKeys;
 import org.subnetatlas.transforms.BadInputException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -30,7 +31,7 @@ public final class AtlasSession {
   private static final Logger LOG = LoggerFactory.getLogger(AtlasSession.class);
 
   /** Local directory of the Derby metastore; required in spirit when the warehouse is remote. */
-  public static final String METASTORE = AtlasConfig.PREFIX + "metastore";
+  public static final String METASTORE = CommonKeys.METASTORE.key();
 
   private AtlasSession() {}
 

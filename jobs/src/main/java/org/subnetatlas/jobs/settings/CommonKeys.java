@@ -10,5 +10,8 @@ public final class CommonKeys {
   public static final Setting.Text SPACE = Setting.ofText("space", null,
       "Search space the stages build (atlas space list).");
 
+  public static final Setting.Text METASTORE = Setting.ofText("metastore", null,
+      "Local directory of the embedded catalog (default: ./metastore/<warehouse as a file name>).");
+
   private CommonKeys() {}
 }

@@ -54,6 +54,10 @@ public final class PredictorKeys {
   public static final Setting.Int PROXY_PARTITIONS = Setting.ofInt("predictor.proxy-partitions", 2,
       1, 10_000, "Spark partitions of the sub-networks whose proxies are missing.");
 
+  /** Read by the {@code atlas_predict_top1} SQL function on the session, not by a stage. */
+  public static final Setting.Text PIN_DATE = Setting.ofText("predictor.pin-date", null,
+      "atlas_predict_top1 uses the best predictor of this build date (YYYY-MM-DD) instead of the newest.");
+
   private PredictorKeys() {}
 
   /**
