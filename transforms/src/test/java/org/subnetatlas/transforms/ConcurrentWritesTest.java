@@ -58,26 +58,8 @@ class ConcurrentWritesTest extends SparkTestBase {
   void twoWritersMergingIntoOnePartitionAtOnceLoseAndDuplicateNothing() throws Exception {
     int rounds = 3;
     int perRound = 4;
-    CyclicBarrier together = new CyclicBarrier(2);
-    ExecutorService pool = Executors.newFixedThreadPool(2);
-    try {
-      List<Future<?>> writers = new ArrayList<>();
-      for (String writer : List.of("a", "b")) {
-        writers.add(pool.submit(() -> {
-          for (int r = 0; r < rounds; r++) {
-            together.await();  // start each round's commits at the same moment
-            DeltaWrites.merge(spark, T, spark.createDataFrame(batch(writer, r, perRound), SOURCE),
-                OnMatch.UPDATE);
-          }
-          return null;
-        }));
-      }
-      for (Future<?> w : writers) {
-        w.get();
-      }
-    } finally {
-      pool.shutdownNow();
-    }
+    inRounds(rounds, (writer, r) -> DeltaWrites.merge(spark, T,
+        spark.createDataFrame(batch(writer, r, perRound), SOURCE), OnMatch.UPDATE));
     long expected = 2L * rounds * perRound + 1;
     assertEquals(expected, spark.table(T.qualifiedName()).count(), "rows: none lost");
     assertEquals(expected, spark.table(T.qualifiedName()).select("k", "d").distinct().count(),
@@ -96,16 +78,28 @@ class ConcurrentWritesTest extends SparkTestBase {
     TableDef log = new TableDef("concurrent_append_test", null, T.schema(), List.of("k", "d"),
         List.of("d"), Map.of());
     spark.sql(log.createDdl(warehouse.resolve("concurrent_append_test").toUri().toString()));
+    inRounds(2, (writer, r) -> DeltaWrites.append(spark, log,
+        spark.createDataFrame(batch(writer, r, 3).subList(0, 3), SOURCE)));
+    assertEquals(12L, spark.table(log.qualifiedName()).count());
+    assertEquals(12L, spark.table(log.qualifiedName()).select("k").distinct().count());
+  }
+
+  /** One write of a round by writer {@code a} or {@code b}. */
+  private interface RoundWrite {
+    void write(String writer, int round) throws Exception;
+  }
+
+  /** Writers a and b, each on its own thread, start every round's write at the same moment. */
+  private static void inRounds(int rounds, RoundWrite write) throws Exception {
     CyclicBarrier together = new CyclicBarrier(2);
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
       List<Future<?>> writers = new ArrayList<>();
       for (String writer : List.of("a", "b")) {
         writers.add(pool.submit(() -> {
-          for (int r = 0; r < 2; r++) {
+          for (int r = 0; r < rounds; r++) {
             together.await();
-            DeltaWrites.append(spark, log,
-                spark.createDataFrame(batch(writer, r, 3).subList(0, 3), SOURCE));
+            write.write(writer, r);
           }
           return null;
         }));
@@ -116,8 +110,6 @@ class ConcurrentWritesTest extends SparkTestBase {
     } finally {
       pool.shutdownNow();
     }
-    assertEquals(12L, spark.table(log.qualifiedName()).count());
-    assertEquals(12L, spark.table(log.qualifiedName()).select("k").distinct().count());
   }
 
   @Test
