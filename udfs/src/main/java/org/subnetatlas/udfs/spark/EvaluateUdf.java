@@ -7,7 +7,7 @@ import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Optional;
-import org.apache.hadoop.conf.Configuration;
+import org.subnetatlas.udfs.data.HadoopConf;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -65,7 +65,7 @@ public final class EvaluateUdf {
   static Optional<String> latestCheckpoint(String warehouse, String space) {
     try {
       Path root = new Path(warehouse + "/checkpoints/" + space);
-      FileSystem fs = root.getFileSystem(new Configuration());
+      FileSystem fs = root.getFileSystem(HadoopConf.current());  // carries the s3a settings
       if (!fs.exists(root)) {
         return Optional.empty();
       }
