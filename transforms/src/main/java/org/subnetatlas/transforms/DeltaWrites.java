@@ -187,6 +187,16 @@ public final class DeltaWrites {
     return table.history(1).select("version").head().getLong(0);
   }
 
+  /** The newest Delta version of {@code t}. */
+  public static long currentVersion(SparkSession spark, TableDef t) {
+    return version(DeltaTable.forName(spark, t.qualifiedName()));
+  }
+
+  /** {@code t} as it was at Delta version {@code version}. */
+  public static Dataset<Row> asOf(SparkSession spark, TableDef t, long version) {
+    return spark.sql("SELECT * FROM " + t.qualifiedName() + " VERSION AS OF " + version);
+  }
+
   /** Metrics of the newest commit, or zeros when the write made no commit after {@code before}. */
   private static Map<String, Long> lastCommitMetrics(DeltaTable table, long before,
       String... keys) {

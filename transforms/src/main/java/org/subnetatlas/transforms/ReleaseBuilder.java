@@ -2,7 +2,6 @@ package org.subnetatlas.transforms;
 
 import static java.util.Objects.requireNonNull;
 
-import io.delta.tables.DeltaTable;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -173,8 +172,7 @@ public final class ReleaseBuilder {
   public static Map<String, Long> currentVersions(SparkSession spark) {
     Map<String, Long> out = new TreeMap<>();
     for (TableDef t : exported()) {
-      out.put(t.name(), DeltaTable.forName(spark, t.qualifiedName()).history(1)
-          .select("version").head().getLong(0));
+      out.put(t.name(), DeltaWrites.currentVersion(spark, t));
     }
     return out;
   }

@@ -1,12 +1,12 @@
 package org.subnetatlas.transforms.prediction;
 
-import io.delta.tables.DeltaTable;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.subnetatlas.schemas.TableDef;
+import org.subnetatlas.transforms.DeltaWrites;
 
 /**
  * Reads pinned to Delta versions, so a model records exactly which data it was trained on and
@@ -20,15 +20,13 @@ public final class PinnedReads {
   public static Map<String, Long> versions(SparkSession spark, TableDef... tables) {
     Map<String, Long> v = new LinkedHashMap<>();
     for (TableDef t : tables) {
-      v.put(t.qualifiedName(), DeltaTable.forName(spark, t.qualifiedName()).history(1)
-          .select("version").head().getLong(0));
+      v.put(t.qualifiedName(), DeltaWrites.currentVersion(spark, t));
     }
     return v;
   }
 
   /** {@code t} as of the version {@code versions} holds for it. */
   public static Dataset<Row> asOf(SparkSession spark, Map<String, Long> versions, TableDef t) {
-    return spark.sql("SELECT * FROM " + t.qualifiedName() + " VERSION AS OF "
-        + versions.get(t.qualifiedName()));
+    return DeltaWrites.asOf(spark, t, versions.get(t.qualifiedName()));
   }
 }

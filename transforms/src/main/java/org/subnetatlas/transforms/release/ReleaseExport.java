@@ -18,6 +18,7 @@ import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.subnetatlas.schemas.TableDef;
+import org.subnetatlas.transforms.DeltaWrites;
 import org.subnetatlas.transforms.WarehouseFiles;
 
 /**
@@ -30,7 +31,7 @@ public final class ReleaseExport {
 
   /** The table as it was at Delta {@code version}. */
   public static Dataset<Row> pinned(SparkSession spark, TableDef t, long version) {
-    return spark.sql("SELECT * FROM " + t.qualifiedName() + " VERSION AS OF " + version);
+    return DeltaWrites.asOf(spark, t, version);
   }
 
   /**
