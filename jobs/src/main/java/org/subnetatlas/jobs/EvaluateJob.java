@@ -5,10 +5,11 @@ import static org.subnetatlas.jobs.settings.EvaluateKeys.*;
 import java.time.LocalDate;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
+import org.subnetatlas.jobs.settings.CommonKeys;
+import org.subnetatlas.jobs.settings.Setting;
 import org.subnetatlas.jobs.settings.SupernetKeys;
 import org.subnetatlas.transforms.evaluation.Evaluation;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * {@code atlas evaluate}: scores the night's sampled sub-networks with inherited supernet weights
@@ -22,26 +23,9 @@ import picocli.CommandLine.Option;
     description = "Evaluate the date's sampled sub-networks with the date's supernet into atlas.measurements.")
 public final class EvaluateJob extends StageCommand {
 
-  @Option(names = "--space", description = "Search space. Default: mbv3-tiny.")
-  String space;
-
-  @Option(names = "--eval-images", description = "Held-out images scored per sub-network.")
-  Integer evalImages;
-
-  @Option(names = "--recalibration-images", description = "Training images forwarded to recalibrate BN.")
-  Integer recalImages;
-
-  @Option(names = "--bn-recalibrate", arity = "1", paramLabel = "true|false",
-      description = "Recalibrate BN statistics per sub-network (default true).")
-  Boolean bnRecalibrate;
-
-  @Option(names = "--force", description = "Re-evaluate sub-networks already measured for this date.")
-  Boolean force;
-
-  @Override
-  Map<String, String> overrides() {
-    return settings(AtlasConfig.SPACE, space, EVAL_IMAGES.key(), evalImages, RECAL_IMAGES.key(),
-        recalImages, BN_RECALIBRATE.key(), bnRecalibrate, FORCE.key(), force);
+  public EvaluateJob() {
+    super(options("--space", CommonKeys.SPACE, "--eval-images", EVAL_IMAGES,
+        "--recalibration-images", RECAL_IMAGES, "--bn-recalibrate", BN_RECALIBRATE, "--force", FORCE));
   }
 
   @Override
@@ -68,7 +52,7 @@ public final class EvaluateJob extends StageCommand {
     @Override
     public void run(SparkSession spark, AtlasConfig config, LocalDate buildDate, RunRecorder run) {
       Evaluation.run(spark, new Evaluation.Request(SupernetKeys.trainableSpec(config),
-              config.require(AtlasConfig.SPACE), config.data(), evalConfig(config),
+              CommonKeys.SPACE.get(config), config.data(), evalConfig(config),
               PARTITIONS.get(config), THREADS.get(config), FORCE.get(config), buildDate,
               run.runId()),
           TaskProgress.scope(spark, "evaluate", "sub-networks"), run);

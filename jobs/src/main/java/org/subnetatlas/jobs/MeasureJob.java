@@ -5,10 +5,11 @@ import static org.subnetatlas.jobs.settings.MeasureKeys.*;
 import java.time.LocalDate;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
+import org.subnetatlas.jobs.settings.CommonKeys;
+import org.subnetatlas.jobs.settings.Setting;
 import org.subnetatlas.jobs.settings.SupernetKeys;
 import org.subnetatlas.transforms.measurement.Measurement;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * {@code atlas measure}: latency at batch 1 and at a throughput batch, energy and peak memory of
@@ -23,41 +24,10 @@ import picocli.CommandLine.Option;
         + "atlas.measurements (and, with --lut, build atlas.latency_lut).")
 public final class MeasureJob extends StageCommand {
 
-  @Option(names = "--space", description = "Search space. Default: mbv3-tiny.")
-  String space;
-
-  @Option(names = "--warmup", description = "Untimed forwards before timing (>= 10).")
-  Integer warmup;
-
-  @Option(names = "--repeats", description = "Timed forwards (>= 50).")
-  Integer repeats;
-
-  @Option(names = "--throughput-batch-size", description = "Batch size of the throughput figure.")
-  Integer throughputBatch;
-
-  @Option(names = "--threads", description = "Engine intra-op threads while timing (pinned, recorded).")
-  Integer threads;
-
-  @Option(names = "--max-subnets", description = "Measure at most this many of the date's sub-networks "
-      + "(deterministic choice by arch_id; 0 = all).")
-  Integer limit;
-
-  @Option(names = "--partitions", description = "Spark partitions of the measurement (tasks wait "
-      + "for each other: one measurement per executor and host at a time).")
-  Integer partitions;
-
-  @Option(names = "--lut", description = "Also build atlas.latency_lut from measured blocks and "
-      + "score its predictions against the direct measurements.")
-  Boolean lut;
-
-  @Option(names = "--force", description = "Re-measure sub-networks already measured for this date.")
-  Boolean force;
-
-  @Override
-  Map<String, String> overrides() {
-    return settings(AtlasConfig.SPACE, space, WARMUP.key(), warmup, REPEATS.key(), repeats,
-        THROUGHPUT_BATCH.key(), throughputBatch, THREADS.key(), threads, LIMIT.key(), limit,
-        PARTITIONS.key(), partitions, LUT.key(), lut, FORCE.key(), force);
+  public MeasureJob() {
+    super(options("--space", CommonKeys.SPACE, "--warmup", WARMUP, "--repeats", REPEATS,
+        "--throughput-batch-size", THROUGHPUT_BATCH, "--threads", THREADS, "--max-subnets", LIMIT,
+        "--partitions", PARTITIONS, "--lut", LUT, "--force", FORCE));
   }
 
   @Override
@@ -84,7 +54,7 @@ public final class MeasureJob extends StageCommand {
 
     @Override
     public void run(SparkSession spark, AtlasConfig config, LocalDate buildDate, RunRecorder run) {
-      Measurement.run(spark, new Measurement.Request(config.require(AtlasConfig.SPACE),
+      Measurement.run(spark, new Measurement.Request(CommonKeys.SPACE.get(config),
               measureSettings(config, Measurement.executorCores(spark)), PARTITIONS.get(config),
               LIMIT.get(config), FORCE.get(config), LUT.get(config), LUT_CALIBRATION.get(config),
               buildDate, run.runId()),

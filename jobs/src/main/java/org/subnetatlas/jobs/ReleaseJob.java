@@ -6,12 +6,12 @@ import java.time.LocalDate;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.sql.SparkSession;
+import org.subnetatlas.jobs.settings.Setting;
 import org.subnetatlas.jobs.settings.ValidateKeys;
 import org.subnetatlas.transforms.BadInputException;
 import org.subnetatlas.transforms.ReleaseBuilder;
 import org.subnetatlas.transforms.quality.Validation;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * {@code atlas release --tag T}: pins every table's Delta version, runs the quality gates, and
@@ -28,13 +28,8 @@ import picocli.CommandLine.Option;
         + " from its pinned versions and must match byte for byte."})
 public final class ReleaseJob extends StageCommand {
 
-  @Option(names = "--tag", paramLabel = "T",
-      description = "Release tag (letters, digits, '.', '_', '-'). Default: nightly-<date>.")
-  String tag;
-
-  @Override
-  Map<String, String> overrides() {
-    return settings(TAG.key(), tag);
+  public ReleaseJob() {
+    super(options("--tag", TAG));
   }
 
   @Override

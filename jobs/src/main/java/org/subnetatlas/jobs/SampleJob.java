@@ -5,10 +5,11 @@ import static org.subnetatlas.jobs.settings.SampleKeys.*;
 import java.time.LocalDate;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
+import org.subnetatlas.jobs.settings.CommonKeys;
+import org.subnetatlas.jobs.settings.Setting;
 import org.subnetatlas.spaces.Spaces;
 import org.subnetatlas.transforms.sampling.NightlySample;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * {@code atlas sample}: draws sub-networks of a space, costs them analytically and records them in
@@ -20,22 +21,9 @@ import picocli.CommandLine.Option;
     description = "Sample sub-networks of a search space into atlas.architectures and atlas.samples.")
 public final class SampleJob extends StageCommand {
 
-  @Option(names = "--space", description = "Search space (see `atlas space list`). Default: mbv3-tiny.")
-  String space;
-
-  @Option(names = "--count", description = "Number of draws, the largest and smallest included. Default: 1100.")
-  Integer count;
-
-  @Option(names = "--sampler", description = "uniform | stratified (equal-width MAC bins). Default: stratified.")
-  String sampler;
-
-  @Option(names = "--seed", description = "Seed; the same seed gives the same sample anywhere.")
-  Long seed;
-
-  @Override
-  Map<String, String> overrides() {
-    return settings(AtlasConfig.SPACE, space, COUNT.key(), count, SAMPLER.key(), sampler,
-        SEED.key(), seed);
+  public SampleJob() {
+    super(options("--space", CommonKeys.SPACE, "--count", COUNT, "--sampler", SAMPLER,
+        "--seed", SEED));
   }
 
   @Override
@@ -51,7 +39,7 @@ public final class SampleJob extends StageCommand {
   static final class SampleStage implements Stage {
     @Override
     public void validate(AtlasConfig config) {
-      Spaces.get(config.require(AtlasConfig.SPACE));
+      Spaces.get(CommonKeys.SPACE.get(config));
       sampler(config);
       COUNT.get(config);
       SEED.get(config);
@@ -60,7 +48,7 @@ public final class SampleJob extends StageCommand {
 
     @Override
     public void run(SparkSession spark, AtlasConfig config, LocalDate buildDate, RunRecorder run) {
-      NightlySample.write(spark, new NightlySample.Request(config.require(AtlasConfig.SPACE),
+      NightlySample.write(spark, new NightlySample.Request(CommonKeys.SPACE.get(config),
           sampler(config), SEED.get(config), COUNT.get(config), PARTITIONS.get(config), buildDate,
           run.runId()), run);
     }

@@ -6,13 +6,14 @@ import java.time.LocalDate;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.LongAccumulator;
+import org.subnetatlas.jobs.settings.CommonKeys;
 import org.subnetatlas.jobs.settings.EvaluateKeys;
 import org.subnetatlas.jobs.settings.PredictorKeys;
+import org.subnetatlas.jobs.settings.Setting;
 import org.subnetatlas.transforms.search.FoundEvaluation;
 import org.subnetatlas.transforms.search.PredictorSearch;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code atlas search}: OFA's evolutionary search on the date's best encoding-only top-1
@@ -25,33 +26,10 @@ import picocli.CommandLine.Option;
     description = "Predictor-guided evolutionary search under MACs budgets into atlas.search_results.")
 public final class SearchJob extends StageCommand {
 
-  @Option(names = "--space", description = "Search space. Default: mbv3-tiny.")
-  String space;
-
-  @Option(names = "--population", description = "Population size. Default: 100 (OFA).")
-  Integer population;
-
-  @Option(names = "--iterations", description = "Generations. Default: 500 (OFA).")
-  Integer iterations;
-
-  @Option(names = "--macs-budget-fractions", paramLabel = "F[,F...]",
-      description = "MACs budgets as fractions of the largest sub-network's MACs. Default: 0.5.")
-  String fractions;
-
-  @Option(names = "--top-k", description = "Architectures per budget evaluated for real. Default: 3.")
-  Integer topK;
-
-  @Option(names = "--eval-images", description = "Held-out images per found architecture (as evaluate).")
-  Integer evalImages;
-
-  @Option(names = "--recalibration-images", description = "BN recalibration images (as evaluate).")
-  Integer recalImages;
-
-  @Override
-  Map<String, String> overrides() {
-    return settings(AtlasConfig.SPACE, space, POPULATION.key(), population, ITERATIONS.key(),
-        iterations, BUDGET_FRACTIONS.key(), fractions, TOP_K.key(), topK,
-        EvaluateKeys.EVAL_IMAGES.key(), evalImages, EvaluateKeys.RECAL_IMAGES.key(), recalImages);
+  public SearchJob() {
+    super(options("--space", CommonKeys.SPACE, "--population", POPULATION, "--iterations",
+        ITERATIONS, "--macs-budget-fractions", BUDGET_FRACTIONS, "--top-k", TOP_K, "--eval-images",
+        EvaluateKeys.EVAL_IMAGES, "--recalibration-images", EvaluateKeys.RECAL_IMAGES));
   }
 
   @Override
@@ -85,7 +63,7 @@ public final class SearchJob extends StageCommand {
       FoundEvaluation.Protocol protocol = new FoundEvaluation.Protocol(config.data(),
           EvaluateKeys.evalConfig(config), EvaluateKeys.THREADS.get(config),
           EvaluateKeys.PARTITIONS.get(config), run.runId());
-      PredictorSearch.run(spark, new PredictorSearch.Request(config.require(AtlasConfig.SPACE),
+      PredictorSearch.run(spark, new PredictorSearch.Request(CommonKeys.SPACE.get(config),
           buildDate, searchSettings(config), fractions(config), TOP_K.get(config),
           LATENCY_BUDGET.get(config), protocol), total -> progress(spark, total), run::count);
     }

@@ -1,6 +1,5 @@
 package org.subnetatlas.jobs;
 
-import org.subnetatlas.transforms.BadInputException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -13,7 +12,9 @@ import java.nio.file.Paths;
 import org.subnetatlas.spaces.InvalidArchException;
 import org.subnetatlas.spaces.SearchSpace;
 import org.subnetatlas.spaces.Spaces;
+import org.subnetatlas.transforms.BadInputException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code atlas space list | cost | enumerate}: search-space tools that need no Spark. */
@@ -49,8 +50,8 @@ final class SpaceCommand extends AtlasCommand {
       description = {"Read arch lines (JSON, one per line) and print each with \"macs\" and \"params\" added.",
           "OFA line format: {\"ks\":[20 ints],\"e\":[20 ints],\"d\":[5 ints],\"r\":int}"})
   static final class Cost extends AtlasCommand {
-    @Option(names = "--space", required = true, description = "Search space, e.g. ofa-mbv3.")
-    String space;
+    @Mixin
+    SpaceChoice space;
 
     @Option(names = "--input", defaultValue = "-", paramLabel = "FILE|-",
         description = "Input file, or - for stdin (default).")
@@ -58,7 +59,7 @@ final class SpaceCommand extends AtlasCommand {
 
     @Override
     public Integer call() throws IOException {
-      SearchSpace s = Spaces.get(space);
+      SearchSpace s = space.get();
       try (BufferedReader in = open(input)) {
         PrintStream out = System.out;
         String line;
@@ -101,14 +102,14 @@ final class SpaceCommand extends AtlasCommand {
   @Command(name = "enumerate", mixinStandardHelpOptions = true,
       description = "Print every configuration of a finite space as JSON lines with macs and params.")
   static final class Enumerate extends AtlasCommand {
-    @Option(names = "--space", required = true, description = "Search space.")
-    String space;
+    @Mixin
+    SpaceChoice space;
 
     @Override
     public Integer call() {
-      SearchSpace s = Spaces.get(space);
+      SearchSpace s = space.get();
       if (!s.enumerable()) {
-        throw new BadInputException("--space " + space + ": too large to enumerate ("
+        throw new BadInputException("--space " + space.name + ": too large to enumerate ("
             + (s.size().isPresent() ? s.size().getAsLong() + " configurations" : "more than 2^63 configurations")
             + "); use `atlas sample`");
       }
@@ -116,6 +117,17 @@ final class SpaceCommand extends AtlasCommand {
       s.enumerate().forEach(a -> out.println(s.withCost(s.canonical(a))));
       out.flush();
       return 0;
+    }
+  }
+
+  /** The {@code --space} option of the subcommands that work on one space. */
+  static final class SpaceChoice {
+    @Option(names = "--space", required = true, paramLabel = "NAME",
+        description = "Search space (atlas space list), e.g. ofa-mbv3.")
+    String name;
+
+    SearchSpace get() {
+      return Spaces.get(name);
     }
   }
 }

@@ -5,11 +5,12 @@ import static org.subnetatlas.jobs.settings.PredictorKeys.*;
 import java.time.LocalDate;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
+import org.subnetatlas.jobs.settings.CommonKeys;
+import org.subnetatlas.jobs.settings.Setting;
 import org.subnetatlas.transforms.prediction.PredictorTraining;
 import org.subnetatlas.transforms.prediction.TrainingData;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code atlas train-predictor}: zero-cost proxies for the date's measured sub-networks (into
@@ -25,22 +26,9 @@ import picocli.CommandLine.Option;
     description = "Train top-1 (and latency) predictors on the date's measurements into atlas.predictors.")
 public final class TrainPredictorJob extends StageCommand {
 
-  @Option(names = "--space", description = "Search space. Default: mbv3-tiny.")
-  String space;
-
-  @Option(names = "--max-train-records", description = "Cap on training records (held-out rows are never used). Default: 1000.")
-  Integer maxRecords;
-
-  @Option(names = "--models", description = "Comma-separated: gbt, random_forest, linear, mlp. Default: all four.")
-  String models;
-
-  @Option(names = "--held-out-percent", description = "Share of sub-networks held out (by arch_id hash). Default: 20.")
-  Integer heldOut;
-
-  @Override
-  Map<String, String> overrides() {
-    return settings(AtlasConfig.SPACE, space, MAX_RECORDS.key(), maxRecords, MODELS.key(), models,
-        HELD_OUT.key(), heldOut);
+  public TrainPredictorJob() {
+    super(options("--space", CommonKeys.SPACE, "--max-train-records", MAX_RECORDS,
+        "--models", MODELS, "--held-out-percent", HELD_OUT));
   }
 
   @Override
@@ -71,7 +59,7 @@ public final class TrainPredictorJob extends StageCommand {
 
     @Override
     public void run(SparkSession spark, AtlasConfig config, LocalDate buildDate, RunRecorder run) {
-      PredictorTraining.run(spark, new PredictorTraining.Request(config.require(AtlasConfig.SPACE),
+      PredictorTraining.run(spark, new PredictorTraining.Request(CommonKeys.SPACE.get(config),
           buildDate, config.warehouse(), config.data(), run.runId(), HELD_OUT.get(config),
           MAX_RECORDS.get(config), kinds(config), modelSettings(config), proxies(config)),
           run::count);

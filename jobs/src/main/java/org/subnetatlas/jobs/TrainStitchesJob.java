@@ -5,9 +5,9 @@ import static org.subnetatlas.jobs.settings.StitchKeys.*;
 import java.time.LocalDate;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
+import org.subnetatlas.jobs.settings.Setting;
 import org.subnetatlas.transforms.training.StitchedFamilies;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * {@code atlas train-stitches}: trains a stitched ViT family (SN-Net: anchors, least-squares
@@ -23,33 +23,10 @@ import picocli.CommandLine.Option;
     description = "Train a stitched ViT family (SN-Net) and measure every stitched configuration.")
 public final class TrainStitchesJob extends StageCommand {
 
-  @Option(names = "--space", description = "Stitched family to train. Default: " + DEFAULT_SPACE + ".")
-  String space;
-
-  @Option(names = "--anchor-epochs", description = "Epochs of each anchor's own training.")
-  Integer anchorEpochs;
-
-  @Option(names = "--joint-epochs", description = "Epochs of joint training (one random configuration per step).")
-  Integer jointEpochs;
-
-  @Option(names = "--max-train-images", description = "Train on the first N training images only.")
-  Integer maxImages;
-
-  @Option(names = "--eval-images", description = "Held-out images scored per configuration.")
-  Integer evalImages;
-
-  @Option(names = "--least-squares", arity = "1", paramLabel = "true|false",
-      description = "Initialise stitching layers by least squares (default true) or keep them random.")
-  Boolean leastSquares;
-
-  @Option(names = "--force", description = "Retrain even if this date already has the family.")
-  Boolean force;
-
-  @Override
-  Map<String, String> overrides() {
-    return settings(SPACE.key(), space, ANCHOR_EPOCHS.key(), anchorEpochs, JOINT_EPOCHS.key(),
-        jointEpochs, MAX_IMAGES.key(), maxImages, EVAL_IMAGES.key(), evalImages,
-        LEAST_SQUARES.key(), leastSquares, FORCE.key(), force);
+  public TrainStitchesJob() {
+    super(options("--space", SPACE, "--anchor-epochs", ANCHOR_EPOCHS, "--joint-epochs",
+        JOINT_EPOCHS, "--max-train-images", MAX_IMAGES, "--eval-images", EVAL_IMAGES,
+        "--least-squares", LEAST_SQUARES, "--force", FORCE));
   }
 
   @Override

@@ -5,9 +5,10 @@ import static org.subnetatlas.jobs.settings.SupernetKeys.*;
 import java.time.LocalDate;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
+import org.subnetatlas.jobs.settings.CommonKeys;
+import org.subnetatlas.jobs.settings.Setting;
 import org.subnetatlas.transforms.training.SupernetTrainings;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * {@code atlas train-supernet}: trains the space's weight-sharing supernet with progressive
@@ -21,23 +22,9 @@ import picocli.CommandLine.Option;
     description = "Train the space's supernet (progressive shrinking, sandwich rule, in-place distillation).")
 public final class TrainSupernetJob extends StageCommand {
 
-  @Option(names = "--space", description = "Search space with a trainable supernet. Default: mbv3-tiny.")
-  String space;
-
-  @Option(names = "--epochs", paramLabel = "L,K,D,E",
-      description = "Epochs of the phases largest, kernel, depth, expand. Default: the recipe's.")
-  String epochs;
-
-  @Option(names = "--max-train-images", description = "Train on the first N training images only.")
-  Integer maxImages;
-
-  @Option(names = "--force", description = "Retrain even if this date already has the supernet.")
-  Boolean force;
-
-  @Override
-  Map<String, String> overrides() {
-    return settings(AtlasConfig.SPACE, space, EPOCHS.key(), epochs, MAX_IMAGES.key(), maxImages,
-        FORCE.key(), force);
+  public TrainSupernetJob() {
+    super(options("--space", CommonKeys.SPACE, "--epochs", EPOCHS, "--max-train-images",
+        MAX_IMAGES, "--force", FORCE));
   }
 
   @Override

@@ -5,9 +5,9 @@ import static org.subnetatlas.jobs.settings.ValidateKeys.*;
 import java.time.LocalDate;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
+import org.subnetatlas.jobs.settings.Setting;
 import org.subnetatlas.transforms.quality.Validation;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * {@code atlas validate}: the quality gates on one build date's writes (Deequ checks, referential
@@ -23,18 +23,8 @@ import picocli.CommandLine.Option;
             + " exit code 1."})
 public final class ValidateJob extends StageCommand {
 
-  @Option(names = "--min-row-ratio", paramLabel = "R",
-      description = "Fail when the night has fewer than R x the previous night's measurement rows."
-          + " Default: 0.6.")
-  String minRowRatio;
-
-  @Option(names = "--max-top1-shift", paramLabel = "S",
-      description = "Fail when mean top-1 moves by more than S from the previous night. Default: 0.05.")
-  String maxTop1Shift;
-
-  @Override
-  Map<String, String> overrides() {
-    return settings(MIN_ROW_RATIO.key(), minRowRatio, MAX_TOP1_SHIFT.key(), maxTop1Shift);
+  public ValidateJob() {
+    super(options("--min-row-ratio", MIN_ROW_RATIO, "--max-top1-shift", MAX_TOP1_SHIFT));
   }
 
   @Override

@@ -9,13 +9,15 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
+import org.subnetatlas.jobs.settings.Setting;
 import org.subnetatlas.jobs.settings.Settings;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * Every option a stage command shows in {@code --help} sets a declared setting: each option is
- * given alone, and the settings it turns into must all be declared (key, default, range, help).
+ * given alone, and the settings it turns into must all be declared (key, default, range, help);
+ * the help it shows is the declaration's.
  */
 class OptionSettingsTest {
 
@@ -89,5 +91,30 @@ class OptionSettingsTest {
     }));
     assertEquals(Map.of(), undeclared, "options that set undeclared settings");
     assertEquals(Map.of(), noSetting, "options that set no setting at all");
+  }
+
+  /** What {@code --help} says of each option is its setting's help and declared default. */
+  @Test
+  void helpShowsEachSettingsHelpAndDefault() {
+    CommandLine cli = new CommandLine(new AtlasCli());
+    int checked = 0;
+    for (CommandLine sub : cli.getSubcommands().values()) {
+      if (!(sub.getCommand() instanceof StageCommand stage)) {
+        continue;
+      }
+      String help = sub.getUsageMessage(CommandLine.Help.Ansi.OFF).replaceAll("\\s+", " ");
+      for (Map.Entry<String, Setting<?>> e : stage.options().entrySet()) {
+        Setting<?> s = e.getValue();
+        String text = s.help().replaceAll("\\s+", " ");
+        assertTrue(help.contains(e.getKey()), sub.getCommandName() + " --help lacks " + e.getKey());
+        assertTrue(help.contains(text), sub.getCommandName() + " " + e.getKey() + ": " + text);
+        if (!s.defaultText().isEmpty() && !"false".equals(s.defaultText())) {
+          String shown = text + " Default: " + s.defaultText() + " unless the profile sets it.";
+          assertTrue(help.contains(shown), sub.getCommandName() + " " + e.getKey() + ": " + shown);
+        }
+        checked++;
+      }
+    }
+    assertTrue(checked > 30, "options checked: " + checked);
   }
 }

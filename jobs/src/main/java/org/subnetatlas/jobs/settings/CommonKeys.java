@@ -7,7 +7,7 @@ public final class CommonKeys {
       "Warehouse root: a local path, file:// or any Hadoop filesystem URI (s3a://...).");
   public static final Setting.Text DATA = Setting.ofText("data", null,
       "Fashion-MNIST IDX directory (default: the bundled data/fashion-mnist).");
-  public static final Setting.Text SPACE = Setting.ofText("space", null,
+  public static final Setting.Text SPACE = Setting.ofText("space", "mbv3-tiny",
       "Search space the stages build (atlas space list).");
 
   public static final Setting.Text METASTORE = Setting.ofText("metastore", null,

@@ -65,7 +65,7 @@ public final class PredictorKeys {
    * "predictors cover", says what needs one).
    */
   public static MbConvSpace mbConvSpace(AtlasConfig config, String whatCovers) {
-    String s = config.require(AtlasConfig.SPACE);
+    String s = CommonKeys.SPACE.get(config);
     if (!(Spaces.get(s) instanceof MbConvSpace mb)) {
       throw new BadInputException(AtlasConfig.SPACE + " " + s + ": " + whatCovers
           + " MBConv spaces only");

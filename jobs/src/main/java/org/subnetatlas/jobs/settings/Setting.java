@@ -17,14 +17,16 @@ public abstract sealed class Setting<T> permits Setting.Int, Setting.Int64, Sett
   private final String defaultText;
   private final String range;
   private final String help;
+  private final Class<T> type;
   private final BiFunction<AtlasConfig, String, T> reader;
 
-  private Setting(String name, Object defaultValue, String range, String help,
+  private Setting(String name, Object defaultValue, String range, String help, Class<T> type,
       BiFunction<AtlasConfig, String, T> reader) {
     this.key = AtlasConfig.PREFIX + name;
     this.defaultText = defaultValue == null ? "" : defaultValue.toString();
     this.range = range;
     this.help = help;
+    this.type = type;
     this.reader = reader;
   }
 
@@ -45,6 +47,11 @@ public abstract sealed class Setting<T> permits Setting.Int, Setting.Int64, Sett
 
   public String help() {
     return help;
+  }
+
+  /** The type a command-line option of this setting parses its value as. */
+  public Class<T> type() {
+    return type;
   }
 
   /** The configured value, or the default; a value out of range is bad input. */
@@ -86,7 +93,7 @@ public abstract sealed class Setting<T> permits Setting.Int, Setting.Int64, Sett
   /** An integer setting. */
   public static final class Int extends Setting<Integer> {
     private Int(String name, int defaultValue, int min, int max, String help) {
-      super(name, defaultValue, min + ".." + max, help,
+      super(name, defaultValue, min + ".." + max, help, Integer.class,
           (config, key) -> config.getInt(key, defaultValue, min, max));
     }
   }
@@ -96,14 +103,14 @@ public abstract sealed class Setting<T> permits Setting.Int, Setting.Int64, Sett
     private Int64(String name, long defaultValue, long min, long max, String help) {
       super(name, defaultValue,
           min == Long.MIN_VALUE && max == Long.MAX_VALUE ? "any integer" : min + ".." + max, help,
-          (config, key) -> config.getLong(key, defaultValue, min, max));
+          Long.class, (config, key) -> config.getLong(key, defaultValue, min, max));
     }
   }
 
   /** A floating-point setting. */
   public static final class Real extends Setting<Double> {
     private Real(String name, double defaultValue, double min, double max, String help) {
-      super(name, defaultValue, min + ".." + max, help,
+      super(name, defaultValue, min + ".." + max, help, Double.class,
           (config, key) -> config.getDouble(key, defaultValue, min, max));
     }
   }
@@ -111,7 +118,7 @@ public abstract sealed class Setting<T> permits Setting.Int, Setting.Int64, Sett
   /** A boolean setting. */
   public static final class Flag extends Setting<Boolean> {
     private Flag(String name, boolean defaultValue, String help) {
-      super(name, defaultValue, "true|false", help,
+      super(name, defaultValue, "true|false", help, Boolean.class,
           (config, key) -> config.getBoolean(key, defaultValue));
     }
   }
@@ -119,7 +126,8 @@ public abstract sealed class Setting<T> permits Setting.Int, Setting.Int64, Sett
   /** A text setting; the stage that reads it parses and checks its value. */
   public static final class Text extends Setting<String> {
     private Text(String name, String defaultValue, String help) {
-      super(name, defaultValue, "text", help, (config, key) -> config.get(key, defaultValue));
+      super(name, defaultValue, "text", help, String.class,
+          (config, key) -> config.get(key, defaultValue));
     }
   }
 }

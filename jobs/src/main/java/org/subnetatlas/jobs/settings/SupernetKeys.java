@@ -31,7 +31,7 @@ public final class SupernetKeys {
 
   /** The trainable spec of the configured space, or bad input. */
   public static MbConvSpec trainableSpec(AtlasConfig config) {
-    String name = config.require(AtlasConfig.SPACE);
+    String name = CommonKeys.SPACE.get(config);
     SearchSpace space = Spaces.get(name);
     if (!(space instanceof MbConvSpace mb) || mb.spec().inputChannels() != 1
         || mb.spec().resolutionChoices().stream().anyMatch(r -> r > 28)) {
