@@ -15,14 +15,14 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.subnetatlas.schemas.Tables.Architectures;
 import org.subnetatlas.schemas.MeasurementTables.Measurements;
+import org.subnetatlas.schemas.Tables.Architectures;
 import org.subnetatlas.schemas.Tables.Samples;
 import org.subnetatlas.schemas.Tables.Supernets;
 import org.subnetatlas.spaces.MbConvSpec;
 import org.subnetatlas.transforms.BadInputException;
-import org.subnetatlas.transforms.DeltaWrites;
 import org.subnetatlas.transforms.DeltaWrites.OnMatch;
+import org.subnetatlas.transforms.DeltaWrites;
 import org.subnetatlas.transforms.TrainedSupernets;
 import org.subnetatlas.transforms.tasks.ExecutorDevices;
 import org.subnetatlas.transforms.tasks.KeyedTasks;
@@ -31,6 +31,7 @@ import org.subnetatlas.transforms.tasks.StageCounts;
 import org.subnetatlas.udfs.evaluation.EvalConfig;
 import org.subnetatlas.udfs.evaluation.TrainedSupernet;
 import org.subnetatlas.udfs.spark.DeviceRows;
+import org.subnetatlas.udfs.spark.RunStamp;
 import org.subnetatlas.udfs.spark.SubnetEvaluation;
 
 /**
@@ -93,7 +94,7 @@ public final class Evaluation {
 
     List<Row> results = progress.collect(total, counter -> {
       SubnetEvaluation fn = new SubnetEvaluation(r.space(), checkpoint, r.data(), supernetId,
-          eval, r.threads(), r.runId(), Date.valueOf(r.buildDate()), counter);
+          eval, r.threads(), RunStamp.of(r.runId(), r.buildDate()), counter);
       return KeyedTasks.collect(todo, partitions, Architectures.ARCH_ID, fn,
           SubnetEvaluation.RESULT_SCHEMA);
     });

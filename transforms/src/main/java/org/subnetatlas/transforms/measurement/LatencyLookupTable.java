@@ -18,10 +18,10 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.subnetatlas.schemas.RowBuilder;
-import org.subnetatlas.schemas.Tables.Architectures;
 import org.subnetatlas.schemas.MeasurementTables.LatencyLut;
 import org.subnetatlas.schemas.MeasurementTables.Measurements;
+import org.subnetatlas.schemas.RowBuilder;
+import org.subnetatlas.schemas.Tables.Architectures;
 import org.subnetatlas.schemas.Tables.Supernets;
 import org.subnetatlas.spaces.MbArch;
 import org.subnetatlas.spaces.MbConvSpace;
@@ -35,6 +35,7 @@ import org.subnetatlas.udfs.measurement.LatencyProtocol;
 import org.subnetatlas.udfs.measurement.MbTiming;
 import org.subnetatlas.udfs.measurement.MeasureSettings;
 import org.subnetatlas.udfs.spark.LatencyLutBuild;
+import org.subnetatlas.udfs.spark.RunStamp;
 import org.subnetatlas.udfs.spark.SubnetMeasurement;
 
 /**
@@ -85,7 +86,7 @@ public final class LatencyLookupTable {
             CHECKPOINT)
         .repartition(1)
         .mapPartitions(new LatencyLutBuild(r.space(), protocol, r.settings().device(),
-            r.runId(), date), Encoders.row(LatencyLutBuild.RESULT_SCHEMA))
+            new RunStamp(r.runId(), date)), Encoders.row(LatencyLutBuild.RESULT_SCHEMA))
         .collectAsList();
     Dataset<Row> lut = spark.createDataFrame(blocks, LatencyLutBuild.RESULT_SCHEMA);
     counts.count("devices_inserted", ExecutorDevices.upsert(spark, lut));

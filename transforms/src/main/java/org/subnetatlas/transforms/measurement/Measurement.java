@@ -13,8 +13,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.subnetatlas.schemas.Tables.Architectures;
 import org.subnetatlas.schemas.MeasurementTables.Measurements;
+import org.subnetatlas.schemas.Tables.Architectures;
 import org.subnetatlas.schemas.Tables.Supernets;
 import org.subnetatlas.transforms.BadInputException;
 import org.subnetatlas.transforms.DeltaWrites;
@@ -25,6 +25,7 @@ import org.subnetatlas.transforms.tasks.StageCounts;
 import org.subnetatlas.udfs.measurement.LatencyProtocol;
 import org.subnetatlas.udfs.measurement.MeasureSettings;
 import org.subnetatlas.udfs.spark.DeviceRows;
+import org.subnetatlas.udfs.spark.RunStamp;
 import org.subnetatlas.udfs.spark.SubnetMeasurement;
 
 /**
@@ -139,8 +140,8 @@ public final class Measurement {
         settings.throughputBatch(), p.intraOpThreads(), settings.energyMethod());
     Dataset<Row> source = spark.createDataFrame(inputs, inputs.get(0).schema());
     List<Row> results = progress.collect(inputs.size(), counter -> {
-      SubnetMeasurement fn = new SubnetMeasurement(r.space(), settings, r.runId(),
-          Date.valueOf(r.buildDate()), counter);
+      SubnetMeasurement fn = new SubnetMeasurement(r.space(), settings,
+          RunStamp.of(r.runId(), r.buildDate()), counter);
       return KeyedTasks.collect(source, partitions, Measurements.ARCH_ID, fn,
           SubnetMeasurement.RESULT_SCHEMA);
     });

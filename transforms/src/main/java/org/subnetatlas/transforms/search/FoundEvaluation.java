@@ -15,12 +15,13 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.subnetatlas.schemas.MeasurementTables.Measurements;
 import org.subnetatlas.schemas.RowBuilder;
 import org.subnetatlas.schemas.Tables.Architectures;
-import org.subnetatlas.schemas.MeasurementTables.Measurements;
 import org.subnetatlas.schemas.Tables.Supernets;
 import org.subnetatlas.spaces.Cost;
 import org.subnetatlas.udfs.evaluation.EvalConfig;
+import org.subnetatlas.udfs.spark.RunStamp;
 import org.subnetatlas.udfs.spark.SubnetEvaluation;
 
 /**
@@ -75,8 +76,8 @@ public final class FoundEvaluation {
     Map<String, Double> out = new HashMap<>();
     try (Progress tracked = progress.apply(input.size())) {
       SubnetEvaluation fn = new SubnetEvaluation(space, supernet.getAs(Supernets.CHECKPOINT_URI),
-          p.data(), supernet.getAs(Supernets.SUPERNET_ID), p.eval(), p.threads(), p.runId(),
-          Date.valueOf(buildDate), tracked.counter());
+          p.data(), supernet.getAs(Supernets.SUPERNET_ID), p.eval(), p.threads(),
+          RunStamp.of(p.runId(), buildDate), tracked.counter());
       int partitions = Math.max(1, Math.min(input.size(), p.partitions()));
       for (Row r : spark.createDataFrame(input, INPUT).repartition(partitions)
           .mapPartitions(fn, Encoders.row(SubnetEvaluation.RESULT_SCHEMA)).collectAsList()) {

@@ -20,18 +20,28 @@ import java.util.Random;
 public abstract class ParamStore<D extends ParamStore.ArrayDef, S> implements AutoCloseable {
 
   /** One array of a layout, as the shared machinery sees it. */
+  /**
+   * What an array is to the optimiser: a linear or convolution weight (decayed), another trained
+   * array (biases, norm affines, embeddings: not decayed), or a running statistic (not trained).
+   */
+  public enum Kind { WEIGHT, OTHER, BUFFER }
+
   public interface ArrayDef {
     String name();
 
     Shape shape();
 
+    Kind kind();
+
     /** Updated by the optimiser (running statistics are not). */
     default boolean trainable() {
-      return true;
+      return kind() != Kind.BUFFER;
     }
 
     /** Takes decoupled weight decay (linear and convolution weights). */
-    boolean decayed();
+    default boolean decayed() {
+      return kind() == Kind.WEIGHT;
+    }
   }
 
   /** One initial value of an array, drawn from the family's seeded generator. */

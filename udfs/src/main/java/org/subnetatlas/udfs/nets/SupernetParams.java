@@ -15,22 +15,9 @@ import org.subnetatlas.spaces.MbConvSpec;
  */
 public final class SupernetParams extends ParamStore<SupernetParams.Def, MbConvSpec> {
 
-  /** What an array is: decayed weight, BN affine or bias (no decay), or BN running statistic. */
-  public enum Kind { WEIGHT, AFFINE, BUFFER }
-
-  /** One array of the layout. */
+  /** One array of the layout: BN affines and biases are {@link Kind#OTHER}, BN statistics buffers. */
   public record Def(String name, Shape shape, Kind kind, float initStd, boolean uniform, float fill)
-      implements ParamStore.ArrayDef {
-    @Override
-    public boolean trainable() {
-      return kind != Kind.BUFFER;
-    }
-
-    @Override
-    public boolean decayed() {
-      return kind == Kind.WEIGHT;
-    }
-  }
+      implements ParamStore.ArrayDef {}
 
   private SupernetParams(MbConvSpec spec, NDManager manager, List<Def> defs,
       Map<String, NDArray> arrays) {
@@ -56,9 +43,9 @@ public final class SupernetParams extends ParamStore<SupernetParams.Def, MbConvS
       bn(d, b.name() + ".dw.bn", b.maxMid());
       if (b.squeezeExcite()) {
         conv(d, b.name() + ".se.reduce", b.maxSe(), b.maxMid(), 1);
-        d.add(new Def(b.name() + ".se.reduce.bias", new Shape(b.maxSe()), Kind.AFFINE, 0, false, 0));
+        d.add(new Def(b.name() + ".se.reduce.bias", new Shape(b.maxSe()), Kind.OTHER, 0, false, 0));
         conv(d, b.name() + ".se.expand", b.maxMid(), b.maxSe(), 1);
-        d.add(new Def(b.name() + ".se.expand.bias", new Shape(b.maxMid()), Kind.AFFINE, 0, false, 0));
+        d.add(new Def(b.name() + ".se.expand.bias", new Shape(b.maxMid()), Kind.OTHER, 0, false, 0));
       }
       conv(d, b.name() + ".project", b.out(), b.maxMid(), 1);
       bn(d, b.name() + ".project.bn", b.out());
@@ -70,7 +57,7 @@ public final class SupernetParams extends ParamStore<SupernetParams.Def, MbConvS
     float bound = (float) (1 / Math.sqrt(spec.featureMixWidth()));
     d.add(new Def("classifier.weight", new Shape(spec.numClasses(), spec.featureMixWidth()),
         Kind.WEIGHT, bound, true, 0));
-    d.add(new Def("classifier.bias", new Shape(spec.numClasses()), Kind.AFFINE, 0, false, 0));
+    d.add(new Def("classifier.bias", new Shape(spec.numClasses()), Kind.OTHER, 0, false, 0));
     return List.copyOf(d);
   }
 
@@ -81,8 +68,8 @@ public final class SupernetParams extends ParamStore<SupernetParams.Def, MbConvS
   }
 
   private static void bn(List<Def> d, String name, int c) {
-    d.add(new Def(name + ".gamma", new Shape(c), Kind.AFFINE, 0, false, 1));
-    d.add(new Def(name + ".beta", new Shape(c), Kind.AFFINE, 0, false, 0));
+    d.add(new Def(name + ".gamma", new Shape(c), Kind.OTHER, 0, false, 1));
+    d.add(new Def(name + ".beta", new Shape(c), Kind.OTHER, 0, false, 0));
     d.add(new Def(name + ".mean", new Shape(c), Kind.BUFFER, 0, false, 0));
     d.add(new Def(name + ".var", new Shape(c), Kind.BUFFER, 0, false, 1));
   }

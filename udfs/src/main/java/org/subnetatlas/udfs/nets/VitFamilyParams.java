@@ -17,17 +17,9 @@ import org.subnetatlas.spaces.VitFamilySpec;
  */
 public final class VitFamilyParams extends ParamStore<VitFamilyParams.Def, StitchedSpace> {
 
-  /** Decayed weight (linear/conv) or not (bias, LayerNorm affine, embeddings). */
-  public enum Kind { WEIGHT, OTHER }
-
   /** One array: name, shape, kind, and its initial value (normal std, or a constant when 0). */
   public record Def(String name, Shape shape, Kind kind, float initStd, float fill)
-      implements ParamStore.ArrayDef {
-    @Override
-    public boolean decayed() {
-      return kind == Kind.WEIGHT;
-    }
-  }
+      implements ParamStore.ArrayDef {}
 
   private VitFamilyParams(StitchedSpace space, NDManager manager, List<Def> defs,
       Map<String, NDArray> arrays) {

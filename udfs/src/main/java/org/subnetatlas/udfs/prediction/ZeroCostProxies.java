@@ -20,6 +20,7 @@ import org.subnetatlas.spaces.MbArch;
 import org.subnetatlas.spaces.MbConvSpec;
 import org.subnetatlas.udfs.nets.BnStats;
 import org.subnetatlas.udfs.nets.ElasticMbNet;
+import org.subnetatlas.udfs.nets.ParamStore;
 import org.subnetatlas.udfs.nets.SupernetParams;
 
 /**
@@ -90,7 +91,7 @@ public final class ZeroCostProxies implements AutoCloseable {
       absParams = single.withType(ai.djl.ndarray.types.DataType.FLOAT64, base);
     }
     for (SupernetParams.Def def : params.defs()) {
-      if (def.kind() == SupernetParams.Kind.WEIGHT) {
+      if (def.kind() == ParamStore.Kind.WEIGHT) {
         NDArray p = params.get(def.name());
         p.setRequiresGradient(true);
         trainable.add(p);

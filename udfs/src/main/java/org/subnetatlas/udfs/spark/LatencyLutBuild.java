@@ -5,7 +5,6 @@ import static org.apache.spark.sql.types.DataTypes.DoubleType;
 import static org.apache.spark.sql.types.DataTypes.IntegerType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
 
-import java.sql.Date;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -53,16 +52,13 @@ public final class LatencyLutBuild extends PartitionTask {
 
   private final LatencyProtocol protocol;
   private final String device;
-  private final String runId;
-  private final Date buildDate;
+  private final RunStamp run;
 
-  public LatencyLutBuild(String spaceName, LatencyProtocol protocol, String device, String runId,
-      Date buildDate) {
+  public LatencyLutBuild(String spaceName, LatencyProtocol protocol, String device, RunStamp run) {
     super(spaceName, null);
     this.protocol = protocol;
     this.device = device;
-    this.runId = runId;
-    this.buildDate = buildDate;
+    this.run = run;
   }
 
   @Override
@@ -97,14 +93,14 @@ public final class LatencyLutBuild extends PartitionTask {
         .set(LatencyLut.LUT_KEY, key)
         .set(LatencyLut.BATCH_SIZE, protocol.batchSize())
         .set(LatencyLut.DEVICE_ID, fp.deviceId())
-        .set(LatencyLut.BUILD_DATE, buildDate)
+        .set(LatencyLut.BUILD_DATE, run.buildDate())
         .set(LatencyLut.COUNT, s.samples())
         .set(LatencyLut.MEAN_MS, s.meanMs())
         .set(LatencyLut.VARIANCE_MS2, s.stdMs() * s.stdMs())
         .set(LatencyLut.P50_MS, s.p50Ms())
         .set(LatencyLut.WARMUP, protocol.warmup())
         .set(LatencyLut.INTRA_OP_THREADS, protocol.intraOpThreads())
-        .set(LatencyLut.RUN_ID, runId)
+        .set(LatencyLut.RUN_ID, run.runId())
         .set(DeviceRows.COLUMN, deviceRow)
         .build();
   }

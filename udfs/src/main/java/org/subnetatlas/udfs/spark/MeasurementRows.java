@@ -4,7 +4,6 @@ import static org.apache.spark.sql.types.DataTypes.DateType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
 import static org.apache.spark.sql.types.DataTypes.TimestampType;
 
-import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Instant;
 import org.apache.spark.sql.Row;
@@ -58,11 +57,11 @@ final class MeasurementRows {
   }
 
   /** {@code row} stamped with its run, the time now, its build date and the executor's device. */
-  static Row stamped(RowBuilder row, String runId, Date buildDate, Row deviceRow) {
+  static Row stamped(RowBuilder row, RunStamp run, Row deviceRow) {
     return row
-        .set(Measurements.RUN_ID, runId)
+        .set(Measurements.RUN_ID, run.runId())
         .set(Measurements.MEASURED_AT, Timestamp.from(Instant.now()))
-        .set(Measurements.BUILD_DATE, buildDate)
+        .set(Measurements.BUILD_DATE, run.buildDate())
         .set(DeviceRows.COLUMN, deviceRow)
         .build();
   }

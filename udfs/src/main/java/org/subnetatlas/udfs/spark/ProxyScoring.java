@@ -1,10 +1,5 @@
 package org.subnetatlas.udfs.spark;
 
-import static org.apache.spark.sql.types.DataTypes.DoubleType;
-import static org.apache.spark.sql.types.DataTypes.IntegerType;
-import static org.apache.spark.sql.types.DataTypes.LongType;
-import static org.apache.spark.sql.types.DataTypes.StringType;
-import static org.apache.spark.sql.types.DataTypes.TimestampType;
 
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -31,16 +26,8 @@ public final class ProxyScoring extends PartitionTask {
 
   private static final long serialVersionUID = 1L;
 
-  public static final StructType RESULT_SCHEMA = new StructType()
-      .add(ArchFeatures.ARCH_ID, StringType, false)
-      .add(ArchFeatures.SPACE, StringType, false)
-      .add(ArchFeatures.SYNFLOW, DoubleType, false)
-      .add(ArchFeatures.SNIP, DoubleType, false)
-      .add(ArchFeatures.GRAD_NORM, DoubleType, false)
-      .add(ArchFeatures.PROXY_SEED, LongType, false)
-      .add(ArchFeatures.PROXY_BATCH, IntegerType, false)
-      .add(ArchFeatures.PROXY_MS, DoubleType, false)
-      .add(ArchFeatures.COMPUTED_AT, TimestampType, false);
+  /** Rows of {@code atlas.arch_features}, as its declaration lays them out. */
+  public static final StructType RESULT_SCHEMA = ArchFeatures.TABLE.schema();
 
   private static final ConcurrentHashMap<String, ZeroCostProxies> PROXIES = new ConcurrentHashMap<>();
 

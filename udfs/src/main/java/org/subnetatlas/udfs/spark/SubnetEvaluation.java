@@ -4,7 +4,6 @@ import static org.apache.spark.sql.types.DataTypes.BooleanType;
 import static org.apache.spark.sql.types.DataTypes.DoubleType;
 import static org.apache.spark.sql.types.DataTypes.IntegerType;
 
-import java.sql.Date;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.sql.Row;
@@ -50,20 +49,17 @@ public final class SubnetEvaluation extends PartitionTask {
   private final String supernetId;
   private final EvalConfig config;
   private final int intraOpThreads;
-  private final String runId;
-  private final Date buildDate;
+  private final RunStamp run;
 
   public SubnetEvaluation(String spaceName, String checkpointUri, String dataUri, String supernetId,
-      EvalConfig config, int intraOpThreads, String runId, Date buildDate,
-      LongAccumulator evaluated) {
+      EvalConfig config, int intraOpThreads, RunStamp run, LongAccumulator evaluated) {
     super(spaceName, evaluated);
     this.checkpointUri = checkpointUri;
     this.dataUri = dataUri;
     this.supernetId = supernetId;
     this.config = config;
     this.intraOpThreads = intraOpThreads;
-    this.runId = runId;
-    this.buildDate = buildDate;
+    this.run = run;
   }
 
   @Override
@@ -93,7 +89,7 @@ public final class SubnetEvaluation extends PartitionTask {
           .set(Measurements.BN_RECALIBRATED, r.bnRecalibrated())
           .set(Measurements.RECALIBRATION_IMAGES,
               r.bnRecalibrated() ? config.recalibrationImages() : null)
-          .set(Measurements.EVAL_SECONDS, seconds), runId, buildDate, deviceRow);
+          .set(Measurements.EVAL_SECONDS, seconds), run, deviceRow);
     });
   }
 }

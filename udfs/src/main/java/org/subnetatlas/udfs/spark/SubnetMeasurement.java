@@ -8,7 +8,6 @@ import static org.apache.spark.sql.types.DataTypes.TimestampType;
 
 import ai.djl.Device;
 import ai.djl.util.cuda.CudaUtils;
-import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Iterator;
@@ -73,15 +72,13 @@ public final class SubnetMeasurement extends PartitionTask {
       .add(Measurements.MEASURE_ENDED_AT, TimestampType, false));
 
   private final MeasureSettings settings;
-  private final String runId;
-  private final Date buildDate;
+  private final RunStamp run;
 
-  public SubnetMeasurement(String spaceName, MeasureSettings settings, String runId, Date buildDate,
+  public SubnetMeasurement(String spaceName, MeasureSettings settings, RunStamp run,
       LongAccumulator measured) {
     super(spaceName, measured);
     this.settings = settings;
-    this.runId = runId;
-    this.buildDate = buildDate;
+    this.run = run;
   }
 
   @Override
@@ -125,7 +122,7 @@ public final class SubnetMeasurement extends PartitionTask {
               .set(Measurements.PEAK_MEMORY_MEASURED_BYTES, measuredMemory)
               .set(Measurements.MEASURE_STARTED_AT, Timestamp.from(started))
               .set(Measurements.MEASURE_ENDED_AT, Timestamp.from(Instant.now())),
-              runId, buildDate, deviceRow);
+              run, deviceRow);
         }
       });
     });

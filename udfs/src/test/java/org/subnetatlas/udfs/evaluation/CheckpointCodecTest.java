@@ -22,8 +22,8 @@ class CheckpointCodecTest {
 
   private record Def(String name, Shape shape) implements ParamStore.ArrayDef {
     @Override
-    public boolean decayed() {
-      return false;
+    public ParamStore.Kind kind() {
+      return ParamStore.Kind.OTHER;
     }
   }
 

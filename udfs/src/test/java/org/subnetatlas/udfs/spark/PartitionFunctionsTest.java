@@ -80,7 +80,7 @@ class PartitionFunctionsTest {
     EvalConfig eval = new EvalConfig(64, 50, 50, true);
     LongAccumulator done = new LongAccumulator();
     SubnetEvaluation f = new SubnetEvaluation(SPACE.name(), checkpoint.toUri().toString(),
-        "../data/fashion-mnist", "sn-1", eval, 1, "run-1", Date.valueOf("2026-12-07"), done);
+        "../data/fashion-mnist", "sn-1", eval, 1, new RunStamp("run-1", Date.valueOf("2026-12-07")), done);
     assertFalse(f.call(List.<Row>of().iterator()).hasNext());
     assertEquals(0, done.value());
 

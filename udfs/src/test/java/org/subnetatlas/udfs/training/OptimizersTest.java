@@ -15,6 +15,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.subnetatlas.udfs.nets.DjlRuntime;
 import org.subnetatlas.udfs.nets.ParamStore;
+import org.subnetatlas.udfs.nets.ParamStore.Kind;
 
 /**
  * The shared optimisers against the same arithmetic in Java floats: one decayed and one plain
@@ -22,10 +23,10 @@ import org.subnetatlas.udfs.nets.ParamStore;
  */
 class OptimizersTest {
 
-  private record Def(String name, Shape shape, boolean decayed) implements ParamStore.ArrayDef {}
+  private record Def(String name, Shape shape, Kind kind) implements ParamStore.ArrayDef {}
 
-  private static final List<Def> LAYOUT = List.of(new Def("w", new Shape(2), true),
-      new Def("b", new Shape(1), false));
+  private static final List<Def> LAYOUT = List.of(new Def("w", new Shape(2), Kind.WEIGHT),
+      new Def("b", new Shape(1), Kind.OTHER));
 
   /** A two-array store: enough to see clipping and decay apply where they should. */
   private static final class Store extends ParamStore<Def, String> {
