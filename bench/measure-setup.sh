@@ -14,9 +14,14 @@ have=$(./atlas sql --warehouse "$WAREHOUSE" --format csv \
   2>/dev/null | tail -1 || echo 0)
 if [[ "${have:-0}" -lt "$n_subnets" ]]; then
   echo "bench: preparing $n_subnets evaluated sub-networks in $WAREHOUSE" >&2
-  ./atlas sample --warehouse "$WAREHOUSE" --date "$DATE" --count "$n_subnets" --seed 5 >&2
-  ./atlas train-supernet --warehouse "$WAREHOUSE" --date "$DATE" --epochs 1,1,0,1 \
-    --max-train-images 768 >&2
-  ./atlas evaluate --warehouse "$WAREHOUSE" --date "$DATE" --eval-images 300 \
-    --recalibration-images 128 >&2
+  # the small nightly budget's supernet and evaluation settings; the count is this benchmark's own
+  small=()
+  while IFS= read -r kv; do
+    [[ -z "$kv" || "$kv" == \#* ]] && continue
+    small+=("-D$kv")
+  done < bin/small-budget.properties
+  for stage in sample train-supernet evaluate; do
+    ATLAS_JAVA_OPTS="${small[*]} ${ATLAS_JAVA_OPTS:-}" ./atlas "$stage" --warehouse "$WAREHOUSE" \
+      --date "$DATE" $([[ $stage == sample ]] && echo --count "$n_subnets") >&2
+  done
 fi

@@ -67,6 +67,18 @@ final class StageWrites {
     return out;
   }
 
+  /** Table → its latest Delta version, from the commit files under the warehouse. */
+  static Map<String, Long> versions(Path warehouse) throws IOException {
+    Map<String, Long> out = new TreeMap<>();
+    try (Stream<Path> files = Files.walk(warehouse)) {
+      files.filter(p -> p.getParent() != null && p.getParent().getFileName().toString().equals("_delta_log")
+          && p.getFileName().toString().matches("\\d{20}\\.json")).forEach(commit -> out.merge(
+              commit.getParent().getParent().getFileName().toString(),
+              Long.parseLong(commit.getFileName().toString().substring(0, 20)), Math::max));
+    }
+    return out;
+  }
+
   /** The declared map cut to the given stages, for a run that ran only those. */
   static Map<String, Set<String>> only(Map<String, Set<String>> map, Set<String> stages) {
     Map<String, Set<String>> out = new TreeMap<>(map);
