@@ -15,6 +15,7 @@ import org.apache.spark.sql.types.StructField;
 import org.subnetatlas.schemas.TableDef;
 import org.subnetatlas.schemas.Tables;
 import org.subnetatlas.schemas.Tables.Architectures;
+import org.subnetatlas.schemas.Tables.Samples;
 import org.subnetatlas.schemas.MeasurementTables.Devices;
 import org.subnetatlas.schemas.MeasurementTables.Measurements;
 import org.subnetatlas.transforms.DeltaWrites.OnMatch;
@@ -56,18 +57,29 @@ final class AtlasFixture {
     return String.format("arch-%04d", i);
   }
 
-  /** {@code n} architectures, the device and one measurement per architecture for {@code date}. */
+  /**
+   * {@code n} architectures, the device, the night's sample of the supernet ones and one
+   * measurement per architecture for {@code date}.
+   */
   void night(LocalDate date, int n) {
     List<Row> archs = new ArrayList<>();
     List<Row> ms = new ArrayList<>();
+    List<Row> sampled = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       archs.add(architecture(i));
+      if (i % 3 != 0) {
+        sampled.add(row(Samples.TABLE, Map.of(Samples.BUILD_DATE, Date.valueOf(date),
+            Samples.SPACE, "mbv3-tiny", Samples.ARCH_ID, archId(i), Samples.SAMPLE_INDEX, i,
+            Samples.SAMPLER, "stratified", Samples.SEED, 7L, Samples.RUN_ID, "run-" + date)));
+      }
       // one row without latency: a night that measured accuracy only for it
       ms.add(measurement(date, i, 0.80 + 0.001 * i, i == 1 ? null : 2.0 + 0.1 * i));
     }
     DeltaWrites.merge(spark, Architectures.TABLE, frame(Architectures.TABLE, archs), OnMatch.KEEP);
     DeltaWrites.merge(spark, Devices.TABLE, frame(Devices.TABLE, List.of(device())), OnMatch.KEEP);
     DeltaWrites.replaceWhere(spark, Measurements.TABLE, frame(Measurements.TABLE, ms),
+        "build_date = DATE'" + date + "'");
+    DeltaWrites.replaceWhere(spark, Samples.TABLE, frame(Samples.TABLE, sampled),
         "build_date = DATE'" + date + "'");
   }
 

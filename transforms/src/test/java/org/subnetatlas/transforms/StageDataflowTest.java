@@ -131,6 +131,13 @@ class StageDataflowTest extends SparkTestBase {
     assertEquals(List.of("arch-0001"), archIds(Measurement.pending(spark, evaluated, DAY, false, 0)));
     assertEquals(List.of("arch-0001", "arch-0002"),
         archIds(Measurement.pending(spark, evaluated, DAY, true, 2)));
+    // the limit chooses among all evaluated, done or not: with arch 3 also unmeasured, a limit
+    // of 2 chooses archs 1 and 2, and a rerun finishes arch 1 instead of taking arch 3 as well
+    Dataset<Row> withThree = evaluated.union(evaluated
+        .where(org.apache.spark.sql.functions.col(Measurements.ARCH_ID).equalTo("arch-0001"))
+        .withColumn(Measurements.ARCH_ID, org.apache.spark.sql.functions.lit("arch-0003")));
+    assertEquals(List.of("arch-0001"),
+        archIds(Measurement.pending(spark, withThree, DAY, false, 2)));
   }
 
   @Test

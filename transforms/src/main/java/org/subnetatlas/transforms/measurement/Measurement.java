@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.subnetatlas.schemas.MeasurementTables.Measurements;
 import org.subnetatlas.schemas.Tables.Architectures;
+import org.subnetatlas.schemas.Tables.Samples;
 import org.subnetatlas.schemas.Tables.Supernets;
 import org.subnetatlas.transforms.BadInputException;
 import org.subnetatlas.transforms.DeltaWrites;
@@ -83,8 +84,9 @@ public final class Measurement {
   }
 
   /**
-   * The date's evaluated supernet sub-networks of {@code space}, one row per measurement key,
-   * with what a measurement task needs (encoding, params, checkpoint).
+   * The date's evaluated sampled sub-networks of {@code space}, one row per measurement key,
+   * with what a measurement task needs (encoding, params, checkpoint). Only the night's sample:
+   * what search finds later in the night is not measured, so a rerun chooses the same ones.
    */
   public static Dataset<Row> evaluated(SparkSession spark, String space, LocalDate buildDate) {
     return spark.table(Measurements.TABLE.qualifiedName())
@@ -92,6 +94,9 @@ public final class Measurement {
             .and(col(Measurements.TOP1).isNotNull()))
         .select(Measurements.ARCH_ID, Measurements.SUPERNET_ID, Measurements.DATASET,
             Measurements.SPLIT)
+        .join(spark.table(Samples.TABLE.qualifiedName())
+            .where(col(Samples.BUILD_DATE).equalTo(lit(Date.valueOf(buildDate))))
+            .select(Samples.ARCH_ID).distinct(), Measurements.ARCH_ID)
         .join(spark.table(Architectures.TABLE.qualifiedName())
             .where(col(Architectures.SPACE).equalTo(space)
                 .and(col(Architectures.FAMILY).equalTo("supernet")))
@@ -106,12 +111,18 @@ public final class Measurement {
   }
 
   /**
-   * Of {@code evaluated}, those without a latency for the date (all when {@code force}), at most
-   * {@code limit} of them by arch_id when {@code limit > 0}.
+   * The date's chosen sub-networks (the first {@code limit} of {@code evaluated} by arch_id when
+   * {@code limit > 0}, else all), less those with a latency for the date unless {@code force}. The
+   * choice comes before what is done, so a rerun finishes the same choice instead of measuring
+   * {@code limit} more.
    */
   public static Dataset<Row> pending(SparkSession spark, Dataset<Row> evaluated,
       LocalDate buildDate, boolean force, int limit) {
     Dataset<Row> todo = evaluated;
+    if (limit > 0) {
+      // arch_id is a hash: its order is a fixed pseudo-random choice, the same on every rerun
+      todo = todo.orderBy(Measurements.ARCH_ID).limit(limit);
+    }
     if (!force) {
       Dataset<Row> done = spark.table(Measurements.TABLE.qualifiedName())
           .where(col(Measurements.BUILD_DATE).equalTo(lit(Date.valueOf(buildDate)))
@@ -121,10 +132,6 @@ public final class Measurement {
       todo = todo.join(done, todo.col(Measurements.ARCH_ID).equalTo(done.col("done_arch"))
           .and(todo.col(Measurements.SUPERNET_ID).equalTo(done.col("done_supernet"))),
           "left_anti");
-    }
-    if (limit > 0) {
-      // arch_id is a hash: its order is a fixed pseudo-random choice, the same on every rerun
-      todo = todo.orderBy(Measurements.ARCH_ID).limit(limit);
     }
     return todo;
   }
