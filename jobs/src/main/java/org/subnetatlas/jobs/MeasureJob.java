@@ -3,10 +3,8 @@ package org.subnetatlas.jobs;
 import static org.subnetatlas.jobs.settings.MeasureKeys.*;
 
 import java.time.LocalDate;
-import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import org.subnetatlas.jobs.settings.CommonKeys;
-import org.subnetatlas.jobs.settings.Setting;
 import org.subnetatlas.jobs.settings.SupernetKeys;
 import org.subnetatlas.transforms.measurement.Measurement;
 import picocli.CommandLine.Command;

@@ -6,7 +6,6 @@ import java.time.LocalDate;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.sql.SparkSession;
-import org.subnetatlas.jobs.settings.Setting;
 import org.subnetatlas.jobs.settings.ValidateKeys;
 import org.subnetatlas.transforms.BadInputException;
 import org.subnetatlas.transforms.ReleaseBuilder;

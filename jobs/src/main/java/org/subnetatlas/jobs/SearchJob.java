@@ -3,13 +3,11 @@ package org.subnetatlas.jobs;
 import static org.subnetatlas.jobs.settings.SearchKeys.*;
 
 import java.time.LocalDate;
-import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.LongAccumulator;
 import org.subnetatlas.jobs.settings.CommonKeys;
 import org.subnetatlas.jobs.settings.EvaluateKeys;
 import org.subnetatlas.jobs.settings.PredictorKeys;
-import org.subnetatlas.jobs.settings.Setting;
 import org.subnetatlas.transforms.search.FoundEvaluation;
 import org.subnetatlas.transforms.search.PredictorSearch;
 import picocli.CommandLine.Command;

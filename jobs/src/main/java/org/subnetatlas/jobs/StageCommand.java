@@ -36,7 +36,7 @@ abstract class StageCommand extends AtlasCommand {
 
   /** {@code options}: option name → the declared setting it sets, as {@link #options} builds. */
   StageCommand(Map<String, Setting<?>> options) {
-    this.options = Map.copyOf(options);
+    this.options = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(options));
   }
 
   /** This command's options, each setting one declared setting: option name → setting. */

@@ -3,10 +3,8 @@ package org.subnetatlas.jobs;
 import static org.subnetatlas.jobs.settings.PredictorKeys.*;
 
 import java.time.LocalDate;
-import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import org.subnetatlas.jobs.settings.CommonKeys;
-import org.subnetatlas.jobs.settings.Setting;
 import org.subnetatlas.transforms.prediction.PredictorTraining;
 import org.subnetatlas.transforms.prediction.TrainingData;
 import picocli.CommandLine.Command;

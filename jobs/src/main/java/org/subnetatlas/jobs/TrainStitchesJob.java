@@ -3,9 +3,7 @@ package org.subnetatlas.jobs;
 import static org.subnetatlas.jobs.settings.StitchKeys.*;
 
 import java.time.LocalDate;
-import java.util.Map;
 import org.apache.spark.sql.SparkSession;
-import org.subnetatlas.jobs.settings.Setting;
 import org.subnetatlas.transforms.training.StitchedFamilies;
 import picocli.CommandLine.Command;
 

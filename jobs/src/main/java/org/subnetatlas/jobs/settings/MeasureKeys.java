@@ -24,7 +24,8 @@ public final class MeasureKeys {
   public static final Setting.Int THREADS = Setting.ofInt("measure.threads", 1, 1, 1024,
       "Engine intra-op threads while timing (pinned, recorded).");
   public static final Setting.Int PARTITIONS = Setting.ofInt("measure.partitions", 2, 1, 100_000,
-      "Spark partitions of the measurement (one measurement per executor and host at a time).");
+      "Spark partitions of the measurement (tasks wait for each other: one measurement per"
+          + " executor and host at a time).");
   public static final Setting.Text ENERGY = Setting.ofText("measure.energy-method", "auto",
       "auto | nvml | rapl | estimated.");
   public static final Setting.Text WATTS = Setting.ofText("measure.device.watts", "15",
@@ -32,11 +33,13 @@ public final class MeasureKeys {
   public static final Setting.Text DEVICE = Setting.ofText("device", "auto",
       "Where networks run: auto (GPU when DJL finds one), cpu or gpu.");
   public static final Setting.Int LIMIT = Setting.ofInt("measure.max-subnets", 0, 0,
-      Integer.MAX_VALUE, "Measure at most this many of the date's sub-networks (0 = all).");
+      Integer.MAX_VALUE, "Measure at most this many of the date's sub-networks"
+          + " (a fixed choice by arch_id; 0 = all).");
   public static final Setting.Flag FORCE = Setting.ofBoolean("measure.force", false,
       "Re-measure sub-networks already measured for this date.");
   public static final Setting.Flag LUT = Setting.ofBoolean("measure.lut", false,
-      "Also build atlas.latency_lut and score it.");
+      "Also build atlas.latency_lut from measured blocks and score its predictions against the"
+          + " direct measurements.");
   public static final Setting.Int LUT_CALIBRATION = Setting.ofInt("measure.lut.calibration-subnets",
       0, 0, 100_000, "Sub-networks that fit the lookup table's overhead (0: a tenth, at least 5).");
 

@@ -121,7 +121,8 @@ public final class Measurement {
     Dataset<Row> todo = evaluated;
     if (limit > 0) {
       // arch_id is a hash: its order is a fixed pseudo-random choice, the same on every rerun
-      todo = todo.orderBy(Measurements.ARCH_ID).limit(limit);
+      todo = todo.orderBy(Measurements.ARCH_ID, Measurements.SUPERNET_ID, Measurements.DATASET,
+          Measurements.SPLIT).limit(limit);
     }
     if (!force) {
       Dataset<Row> done = spark.table(Measurements.TABLE.qualifiedName())

@@ -19,13 +19,13 @@ import java.util.Random;
  */
 public abstract class ParamStore<D extends ParamStore.ArrayDef, S> implements AutoCloseable {
 
-  /** One array of a layout, as the shared machinery sees it. */
   /**
    * What an array is to the optimiser: a linear or convolution weight (decayed), another trained
    * array (biases, norm affines, embeddings: not decayed), or a running statistic (not trained).
    */
   public enum Kind { WEIGHT, OTHER, BUFFER }
 
+  /** One array of a layout, as the shared machinery sees it. */
   public interface ArrayDef {
     String name();
 
