@@ -30,7 +30,6 @@ public final class AtlasConfig {
   public static final String PREFIX = "spark.atlas.";
   public static final String WAREHOUSE = PREFIX + "warehouse";
   public static final String DATA = PREFIX + "data";
-  public static final String SPACE = PREFIX + "space";
   public static final String PROFILE = PREFIX + "profile";
 
   private final String profile;

@@ -7,14 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
+import org.subnetatlas.jobs.settings.CommonKeys;
 import org.junit.jupiter.api.Test;
 
 class AtlasConfigTest {
 
   @Test
   void theLocalProfileLoadsAndOptionsWin() {
-    AtlasConfig c = AtlasConfig.load("local", Map.of(AtlasConfig.SPACE, "ofa-mbv3"));
-    assertEquals("ofa-mbv3", c.require(AtlasConfig.SPACE));
+    AtlasConfig c = AtlasConfig.load("local", Map.of(CommonKeys.SPACE.key(), "ofa-mbv3"));
+    assertEquals("ofa-mbv3", c.require(CommonKeys.SPACE.key()));
     assertEquals("local[*]", c.get("spark.master", null));
     assertTrue(c.warehouse().startsWith("file:/"), c.warehouse());
     assertTrue(c.warehouse().endsWith("/warehouse"), c.warehouse());

@@ -67,7 +67,7 @@ public final class PredictorKeys {
   public static MbConvSpace mbConvSpace(AtlasConfig config, String whatCovers) {
     String s = CommonKeys.SPACE.get(config);
     if (!(Spaces.get(s) instanceof MbConvSpace mb)) {
-      throw new BadInputException(AtlasConfig.SPACE + " " + s + ": " + whatCovers
+      throw new BadInputException(CommonKeys.SPACE.key() + " " + s + ": " + whatCovers
           + " MBConv spaces only");
     }
     return mb;
