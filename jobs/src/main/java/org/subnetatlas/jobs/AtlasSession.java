@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -146,6 +147,19 @@ public final class AtlasSession {
           .collect(Collectors.joining(", "));
       spark.sql("ALTER TABLE " + t.qualifiedName() + " ADD COLUMNS (" + cols + ")");
       LOG.info("{}: added columns {}", t.qualifiedName(), cols);
+    }
+    // tables made before a property was declared (the retention that keeps releases rebuildable)
+    Map<String, String> have = new HashMap<>();
+    spark.sql("SHOW TBLPROPERTIES " + t.qualifiedName()).collectAsList()
+        .forEach(r -> have.put(r.getString(0), r.getString(1)));
+    String changed = t.properties().entrySet().stream()
+        .filter(e -> !e.getValue().equals(have.get(e.getKey())))
+        .sorted(Map.Entry.comparingByKey())
+        .map(e -> "'" + e.getKey() + "' = '" + e.getValue() + "'")
+        .collect(Collectors.joining(", "));
+    if (!changed.isEmpty()) {
+      spark.sql("ALTER TABLE " + t.qualifiedName() + " SET TBLPROPERTIES (" + changed + ")");
+      LOG.info("{}: set {}", t.qualifiedName(), changed);
     }
   }
 }

@@ -19,9 +19,7 @@ import org.apache.spark.sql.types.StructType;
  */
 public final class PredictorTables {
 
-  private static final Map<String, String> DELTA_PROPS = Map.of(
-      "delta.appendOnly", "false",
-      "delta.checkpointInterval", "10");
+  private static final Map<String, String> DELTA_PROPS = Tables.DELTA_PROPS;
 
   /** Zero-cost proxies at initialisation, one row per arch_id (they depend on nothing else). */
   public static final class ArchFeatures {

@@ -21,9 +21,19 @@ import org.apache.spark.sql.types.StructType;
  */
 public final class Tables {
 
+  /** How long a table version stays readable: the life of a release. */
+  public static final String RETENTION = "interval 3650 days";
+
+  /**
+   * Every table's properties. A release is rebuilt from its pinned Delta versions, which needs their
+   * log entries and data files: both are kept for {@link #RETENTION} instead of Delta's 30 and 7
+   * days, so VACUUM and log clean-up never take a version a kept release pins.
+   */
   static final Map<String, String> DELTA_PROPS = Map.of(
       "delta.appendOnly", "false",
-      "delta.checkpointInterval", "10");
+      "delta.checkpointInterval", "10",
+      "delta.logRetentionDuration", RETENTION,
+      "delta.deletedFileRetentionDuration", RETENTION);
 
   /** Sampled architectures, one row per arch_id. */
   public static final class Architectures {
