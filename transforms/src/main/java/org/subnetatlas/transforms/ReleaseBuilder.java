@@ -139,7 +139,8 @@ public final class ReleaseBuilder {
       List<String> differ = differences(existing, rebuilt.files());
       if (!differ.isEmpty()) {
         throw new IllegalStateException("release " + spec.tag() + " exists and a rebuild from its"
-            + " pinned versions differs (" + String.join("; ", differ) + "); left unchanged");
+            + " pinned versions differs (" + String.join("; ", differ) + "); left unchanged"
+            + builtBy(manifest, spec.codeVersion()));
       }
       String sha = WarehouseFiles.sha256(files.read(location + "/manifest.json"));
       Release release = new Release(spec.tag(), location, pinned, existing, sha, true);
@@ -150,6 +151,17 @@ public final class ReleaseBuilder {
     } finally {
       files.deleteRecursively(tmp);
     }
+  }
+
+  /** Why a rebuild may differ when the release was built by other code or libraries. */
+  private static String builtBy(ReleaseManifest.Pinned manifest, String codeVersion) {
+    Map<String, String> now = ReleaseManifest.writers();
+    if (manifest.codeVersion().equals(codeVersion) && manifest.writers().equals(now)) {
+      return "";
+    }
+    return "; it was built by code " + manifest.codeVersion() + " with " + manifest.writers()
+        + ", this is code " + codeVersion + " with " + now
+        + ": rebuild it with the code and libraries it pins";
   }
 
   static List<String> differences(List<FileEntry> expected, List<FileEntry> actual) {

@@ -24,13 +24,30 @@ import org.subnetatlas.transforms.ReleaseBuilder.Spec;
  */
 public final class ReleaseManifest {
 
-  static final int FORMAT_VERSION = 1;
+  static final int FORMAT_VERSION = 2;
   private static final ObjectMapper JSON = new ObjectMapper()
       .enable(SerializationFeature.INDENT_OUTPUT)
       .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
-  /** What a rebuild of an existing release starts from, read back from its manifest. */
-  public record Pinned(LocalDate buildDate, Map<String, Long> versions, List<FileEntry> files) {}
+  /**
+   * What a rebuild of an existing release starts from, read back from its manifest, and what built
+   * it: {@code codeVersion} and {@code writers} (empty for manifests written before they were kept).
+   */
+  public record Pinned(LocalDate buildDate, Map<String, Long> versions, List<FileEntry> files,
+      String codeVersion, Map<String, String> writers) {}
+
+  /**
+   * The libraries whose versions decide a release's bytes: Spark and Parquet write the Parquet and
+   * CSV files, Delta reads the pinned versions, and Java formats the doubles in CSV and datasheet.
+   */
+  public static Map<String, String> writers() {
+    Map<String, String> out = new TreeMap<>();
+    out.put("delta", io.delta.package$.MODULE$.VERSION());
+    out.put("java", System.getProperty("java.specification.version"));
+    out.put("parquet", org.apache.parquet.Version.VERSION_NUMBER);
+    out.put("spark", org.apache.spark.package$.MODULE$.SPARK_VERSION());
+    return out;
+  }
 
   private final ObjectNode tables = JSON.createObjectNode();
 
@@ -50,6 +67,7 @@ public final class ReleaseManifest {
     manifest.put("tag", spec.tag());
     manifest.put("build_date", spec.buildDate() == null ? null : spec.buildDate().toString());
     manifest.put("code_version", spec.codeVersion());
+    manifest.set("writers", JSON.valueToTree(writers()));
     manifest.set("config", JSON.valueToTree(spec.config()));
     manifest.set("tables", tables);
     ArrayNode list = manifest.putArray("files");
@@ -82,7 +100,11 @@ public final class ReleaseManifest {
         f.get("sha256").asText(), f.get("rows").isNull() ? null : f.get("rows").asLong())));
     LocalDate buildDate = manifest.get("build_date").isNull() ? null
         : LocalDate.parse(manifest.get("build_date").asText());
-    return new Pinned(buildDate, versions, files);
+    Map<String, String> writers = new TreeMap<>();
+    if (manifest.has("writers")) {
+      manifest.get("writers").fields().forEachRemaining(e -> writers.put(e.getKey(), e.getValue().asText()));
+    }
+    return new Pinned(buildDate, versions, files, manifest.get("code_version").asText(), writers);
   }
 
   private static JsonNode readJson(byte[] bytes) {
