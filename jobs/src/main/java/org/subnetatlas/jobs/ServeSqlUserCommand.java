@@ -49,7 +49,7 @@ final class ServeSqlUserCommand extends AtlasCommand {
       try {
         boolean existed = file.users().contains(user);
         file.withUser(user, password).write();
-        err.println("serve-sql-user: " + (existed ? "new password for " : "added ") + user + " in " + usersFile);
+        err.println("serve-sql-user: " + (existed ? "new password for " + user + " in " : "added " + user + " to ") + usersFile);
       } finally {
         Arrays.fill(password, '\0');
       }

@@ -65,7 +65,7 @@ class SqlAuthTest {
     Result added = CliTest.run(PASSWORD + "\n", "serve-sql-user", "--users-file", usersFile.toString(),
         "--user", USER);
     assertEquals(0, added.exit(), added.err());
-    assertEquals("serve-sql-user: added alice in " + usersFile, added.err().strip());
+    assertEquals("serve-sql-user: added alice to " + usersFile, added.err().strip());
     assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(usersFile)));
 
     writeOneTable(warehouse);

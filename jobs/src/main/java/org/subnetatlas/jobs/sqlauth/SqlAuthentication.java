@@ -52,7 +52,7 @@ public final class SqlAuthentication implements AutoCloseable {
     if (users.readableByOthers()) {
       LOG.warn("serve-sql: users file {} is readable by other users; chmod 600 it", usersFile);
     }
-    LOG.info("serve-sql: logins checked against {} ({} users)", usersFile, users.users().size());
+    LOG.info("serve-sql: logins checked against {}, users {}", usersFile, String.join(", ", users.users()));
     return new SqlAuthentication(usersFile.toAbsolutePath());
   }
 

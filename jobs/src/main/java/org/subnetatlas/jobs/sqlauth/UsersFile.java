@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -23,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
@@ -164,9 +166,9 @@ public final class UsersFile {
     try {
       tmp = Files.createTempFile(dir, "." + path.getFileName() + ".", ".tmp",
           PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-      byte[] bytes = (String.join("\n", lines) + (lines.isEmpty() ? "" : "\n")).getBytes(StandardCharsets.UTF_8);
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-        ch.write(java.nio.ByteBuffer.wrap(bytes));
+      Files.write(tmp, lines, StandardCharsets.UTF_8);
+      // on disk before the rename, so a crash leaves the old file or the new one, not an empty one
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
         ch.force(true);
       }
       try {
@@ -235,7 +237,7 @@ public final class UsersFile {
       throw new BadInputException("users file " + path + ": not found");
     } catch (AccessDeniedException e) {
       throw new BadInputException("users file " + path + ": not readable (permission denied)");
-    } catch (java.nio.charset.CharacterCodingException e) {
+    } catch (CharacterCodingException e) {
       throw new BadInputException("users file " + path + ": not UTF-8 text");
     } catch (IOException e) {
       throw new BadInputException("users file " + path + ": cannot read (" + e.getClass().getSimpleName() + ")");
@@ -294,7 +296,7 @@ public final class UsersFile {
 
   /** The throw-away entry unknown users are hashed against, one per iteration count. */
   private static final class Dummy {
-    private static final Map<Integer, Entry> BY_ITERATIONS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<Integer, Entry> BY_ITERATIONS = new ConcurrentHashMap<>();
 
     static Entry entry(int iterations) {
       return BY_ITERATIONS.computeIfAbsent(iterations, n -> {

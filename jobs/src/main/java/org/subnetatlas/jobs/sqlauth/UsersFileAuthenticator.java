@@ -1,6 +1,7 @@
 package org.subnetatlas.jobs.sqlauth;
 
 import java.nio.file.Paths;
+import java.util.Arrays;
 import javax.security.sasl.AuthenticationException;
 import org.apache.hadoop.conf.Configurable;
 import org.apache.hadoop.conf.Configuration;
@@ -59,7 +60,7 @@ public final class UsersFileAuthenticator implements PasswdAuthenticationProvide
     try {
       ok = users.verify(user, secret);
     } finally {
-      java.util.Arrays.fill(secret, '\0');
+      Arrays.fill(secret, '\0');
     }
     if (!ok) {
       // an unknown name may be a password typed into the wrong field: it is not logged
