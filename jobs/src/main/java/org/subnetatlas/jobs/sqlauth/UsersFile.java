@@ -1,6 +1,8 @@
 package org.subnetatlas.jobs.sqlauth;
 
 import static java.util.Objects.requireNonNull;
+import static org.subnetatlas.jobs.sqlauth.PasswordHash.ALGORITHM;
+import static org.subnetatlas.jobs.sqlauth.PasswordHash.MIN_ITERATIONS;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -15,19 +17,13 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
-import javax.crypto.SecretKeyFactory;
-import javax.crypto.spec.PBEKeySpec;
 import org.subnetatlas.transforms.BadInputException;
 
 /**
@@ -39,29 +35,14 @@ import org.subnetatlas.transforms.BadInputException;
  */
 public final class UsersFile {
 
-  public static final String ALGORITHM = "PBKDF2WithHmacSHA256";
-  /** OWASP's 2023 figure for PBKDF2-HMAC-SHA256; fewer is refused when reading, too. */
-  public static final int MIN_ITERATIONS = 210_000;
-  static final int SALT_BYTES = 16;
-  static final int HASH_BYTES = 32;
   // the file is colon-separated and user names reach the logs: keep them plain
   private static final Pattern USER = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
   private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
-  private static final SecureRandom RANDOM = new SecureRandom();
-
-  /** One user's stored hash. */
-  record Entry(String user, int iterations, byte[] salt, byte[] hash) {
-    String line() {
-      Base64.Encoder b64 = Base64.getEncoder();
-      return user + ":" + ALGORITHM + ":" + iterations + ":" + b64.encodeToString(salt) + ":"
-          + b64.encodeToString(hash);
-    }
-  }
 
   private final Path path;
   private final List<String> lines;
   private final Map<String, Integer> lineOfUser;
-  private final Map<String, Entry> entries;
+  private final Map<String, PasswordHash> entries;
 
   private UsersFile(Path path, List<String> lines) {
     this.path = requireNonNull(path, "path");
@@ -69,7 +50,7 @@ public final class UsersFile {
     this.lineOfUser = new LinkedHashMap<>();
     this.entries = new LinkedHashMap<>();
     for (int i = 0; i < this.lines.size(); i++) {
-      Entry e = parseLine(path, i + 1, this.lines.get(i));
+      PasswordHash e = parseLine(path, i + 1, this.lines.get(i));
       if (e == null) {
         continue;
       }
@@ -117,15 +98,14 @@ public final class UsersFile {
    * hash too (against a throw-away salt), so the answer's timing does not tell which names exist.
    */
   public boolean verify(String user, char[] password) {
-    Entry known = user == null ? null : entries.get(user);
-    Entry against = known != null ? known : Dummy.entry(typicalIterations());
-    byte[] actual = pbkdf2(password, against.salt(), against.iterations(), against.hash().length);
-    boolean same = MessageDigest.isEqual(actual, against.hash());
+    PasswordHash known = user == null ? null : entries.get(user);
+    PasswordHash against = known != null ? known : PasswordHash.dummy(typicalIterations());
+    boolean same = against.matches(password);
     return known != null && same;
   }
 
   private int typicalIterations() {
-    return entries.values().stream().findFirst().map(Entry::iterations).orElse(MIN_ITERATIONS);
+    return entries.values().stream().findFirst().map(PasswordHash::iterations).orElse(MIN_ITERATIONS);
   }
 
   /** A copy with {@code user}'s line set to a new salted hash of {@code password}, in place or appended. */
@@ -134,7 +114,7 @@ public final class UsersFile {
     if (password.length == 0) {
       throw new BadInputException("password for " + user + ": empty");
     }
-    Entry e = hash(user, password, MIN_ITERATIONS);
+    PasswordHash e = PasswordHash.of(user, password, MIN_ITERATIONS);
     List<String> out = new ArrayList<>(lines);
     Integer at = lineOfUser.get(user);
     if (at != null) {
@@ -204,23 +184,6 @@ public final class UsersFile {
     }
   }
 
-  static Entry hash(String user, char[] password, int iterations) {
-    byte[] salt = new byte[SALT_BYTES];
-    RANDOM.nextBytes(salt);
-    return new Entry(user, iterations, salt, pbkdf2(password, salt, iterations, HASH_BYTES));
-  }
-
-  static byte[] pbkdf2(char[] password, byte[] salt, int iterations, int bytes) {
-    PBEKeySpec spec = new PBEKeySpec(password, salt, iterations, bytes * 8);
-    try {
-      return SecretKeyFactory.getInstance(ALGORITHM).generateSecret(spec).getEncoded();
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(ALGORITHM + " is missing from this JDK", e);
-    } finally {
-      spec.clearPassword();
-    }
-  }
-
   static void checkUser(String user) {
     if (user == null || !USER.matcher(user).matches()) {
       throw new BadInputException("--user " + user + ": 1 to 64 letters, digits or . _ @ -");
@@ -245,7 +208,7 @@ public final class UsersFile {
   }
 
   /** The entry on {@code line}, or null for a blank or comment line. */
-  private static Entry parseLine(Path path, int lineNo, String line) {
+  private static PasswordHash parseLine(Path path, int lineNo, String line) {
     String s = line.strip();
     if (s.isEmpty() || s.startsWith("#")) {
       return null;
@@ -273,13 +236,13 @@ public final class UsersFile {
     }
     byte[] salt = base64(path, lineNo, "salt", f[3]);
     byte[] hash = base64(path, lineNo, "hash", f[4]);
-    if (salt.length < SALT_BYTES) {
-      throw bad(path, lineNo, "the salt has " + salt.length + " bytes, fewer than " + SALT_BYTES);
+    if (salt.length < PasswordHash.SALT_BYTES) {
+      throw bad(path, lineNo, "the salt has " + salt.length + " bytes, fewer than " + PasswordHash.SALT_BYTES);
     }
     if (hash.length < 16 || hash.length > 64) {
-      throw bad(path, lineNo, "the hash has " + hash.length + " bytes (expected " + HASH_BYTES + ")");
+      throw bad(path, lineNo, "the hash has " + hash.length + " bytes (expected " + PasswordHash.HASH_BYTES + ")");
     }
-    return new Entry(f[0], iterations, salt, hash);
+    return new PasswordHash(f[0], iterations, salt, hash);
   }
 
   private static byte[] base64(Path path, int lineNo, String field, String text) {
@@ -292,21 +255,6 @@ public final class UsersFile {
 
   private static BadInputException bad(Path path, int lineNo, String what) {
     return new BadInputException("users file " + path + " line " + lineNo + ": " + what);
-  }
-
-  /** The throw-away entry unknown users are hashed against, one per iteration count. */
-  private static final class Dummy {
-    private static final Map<Integer, Entry> BY_ITERATIONS = new ConcurrentHashMap<>();
-
-    static Entry entry(int iterations) {
-      return BY_ITERATIONS.computeIfAbsent(iterations, n -> {
-        byte[] salt = new byte[SALT_BYTES];
-        byte[] hash = new byte[HASH_BYTES];
-        RANDOM.nextBytes(salt);
-        RANDOM.nextBytes(hash);
-        return new Entry("", n, salt, hash);
-      });
-    }
   }
 
   @Override

@@ -29,7 +29,7 @@ class UsersFileTest {
 
   @BeforeAll
   static void hashOnce() {
-    aliceLine = UsersFile.hash("alice", SECRET, UsersFile.MIN_ITERATIONS).line();
+    aliceLine = PasswordHash.of("alice", SECRET, PasswordHash.MIN_ITERATIONS).line();
   }
 
   @Test
