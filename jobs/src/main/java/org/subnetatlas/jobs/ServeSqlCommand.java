@@ -8,6 +8,8 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +17,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.hive.thriftserver.HiveThriftServer2;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.subnetatlas.jobs.sqlauth.SqlAuthentication;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -26,7 +29,9 @@ import picocli.CommandLine.Option;
 @Command(name = "serve-sql", mixinStandardHelpOptions = true,
     description = {"Serve the atlas tables over JDBC (Spark Thrift server, HiveServer2 protocol).",
         "Prints the JDBC URL on stderr and runs until interrupted (Ctrl-C).",
-        "The server holds the warehouse's metastore while it runs."})
+        "The server holds the warehouse's metastore while it runs.",
+        "Logins are checked against --users-file (see serve-sql-user); without one it serves this machine only.",
+        "Each statement is logged at INFO with its user."})
 final class ServeSqlCommand extends AtlasCommand {
 
   private static final Logger LOG = LoggerFactory.getLogger(ServeSqlCommand.class);
@@ -38,8 +43,13 @@ final class ServeSqlCommand extends AtlasCommand {
 
   @Option(names = "--bind", paramLabel = "HOST", defaultValue = "127.0.0.1",
       description = "Address to listen on. Default: ${DEFAULT-VALUE} (this machine only); "
-          + "0.0.0.0 opens it to the network, with no authentication.")
+          + "any other address (0.0.0.0, a LAN address, ::) needs --users-file.")
   String bind;
+
+  @Option(names = "--users-file", paramLabel = "FILE",
+      description = "Require a user name and password, checked against FILE "
+          + "(atlas serve-sql-user --users-file FILE --user NAME adds one).")
+  Path usersFile;
 
   @Option(names = "--max-seconds", paramLabel = "N", defaultValue = "0",
       description = "Stop by itself after N seconds (0: run until interrupted). Default: ${DEFAULT-VALUE}.")
@@ -54,17 +64,21 @@ final class ServeSqlCommand extends AtlasCommand {
       throw new BadInputException("--max-seconds " + maxSeconds + ": must be 0 or more");
     }
     InetAddress address = address(bind);
+    // before the port probe, so a refused bind never listens, not even for a moment
+    SqlAuthentication auth = SqlAuthentication.check(bind, address, usersFile);
     requireFree(address, port);
     requireThriftServer();
     // Delta 3.3 answers min/max from table statistics with java.sql.Date values, while the Thrift
     // server's sessions use java.time values: plan such aggregates from the data instead
     // the server reads its settings from the context's Hadoop configuration, fixed when the session
     // starts: session-level settings made afterwards do not reach it
-    AtlasConfig config = config(Map.of("spark.databricks.delta.optimizeMetadataQuery.enabled", "false",
+    Map<String, String> settings = new HashMap<>(auth.settings());
+    settings.putAll(Map.of("spark.databricks.delta.optimizeMetadataQuery.enabled", "false",
         "spark.hadoop.hive.server2.thrift.port", String.valueOf(port),
         "spark.hadoop.hive.server2.thrift.bind.host", bind,
         "spark.hadoop.hive.server2.transport.mode", "binary",
         "spark.hadoop.hive.server2.logging.operation.enabled", "false"));
+    AtlasConfig config = config(settings);
     SparkSession spark = AtlasSession.open(config, "atlas serve-sql");
     HiveThriftServer2 server = null;
     try {
@@ -73,6 +87,7 @@ final class ServeSqlCommand extends AtlasCommand {
       spark.conf().set("hive.server2.transport.mode", "binary");
       // per-query logs under /tmp are for HiveServer2 debugging, not for analysts
       spark.conf().set("hive.server2.logging.operation.enabled", "false");
+      auth.start(spark);
       server = HiveThriftServer2.startWithContext(spark.sqlContext());
       awaitListening(address, port);
       String url = "jdbc:hive2://" + hostForUrl(bind) + ":" + port + "/default";
@@ -96,6 +111,7 @@ final class ServeSqlCommand extends AtlasCommand {
       if (server != null) {
         server.stop();
       }
+      auth.close();
       spark.stop();
     }
   }
