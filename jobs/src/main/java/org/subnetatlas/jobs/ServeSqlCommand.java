@@ -16,6 +16,7 @@ import org.apache.spark.sql.hive.thriftserver.HiveThriftServer2;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -45,6 +46,13 @@ final class ServeSqlCommand extends AtlasCommand {
       description = "Stop by itself after N seconds (0: run until interrupted). Default: ${DEFAULT-VALUE}.")
   long maxSeconds;
 
+  // read-only by default, atlas_evaluate off: see SqlGuard
+  @Mixin
+  SqlWriteOption writes = new SqlWriteOption();
+
+  @Mixin
+  SqlEvaluateOptions evaluate = new SqlEvaluateOptions();
+
   @Override
   public Integer call() throws InterruptedException {
     if (port < 1 || port > 65535) {
@@ -53,6 +61,7 @@ final class ServeSqlCommand extends AtlasCommand {
     if (maxSeconds < 0) {
       throw new BadInputException("--max-seconds " + maxSeconds + ": must be 0 or more");
     }
+    SqlPolicy policy = evaluate.policy(writes);
     InetAddress address = address(bind);
     requireFree(address, port);
     requireThriftServer();
@@ -65,7 +74,7 @@ final class ServeSqlCommand extends AtlasCommand {
         "spark.hadoop.hive.server2.thrift.bind.host", bind,
         "spark.hadoop.hive.server2.transport.mode", "binary",
         "spark.hadoop.hive.server2.logging.operation.enabled", "false"));
-    SparkSession spark = AtlasSession.open(config, "atlas serve-sql");
+    SparkSession spark = AtlasSession.openForAnalysts(config, "atlas serve-sql", policy);
     HiveThriftServer2 server = null;
     try {
       spark.conf().set("hive.server2.thrift.port", String.valueOf(port));

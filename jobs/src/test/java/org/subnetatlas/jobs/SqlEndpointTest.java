@@ -169,6 +169,21 @@ class SqlEndpointTest {
     assertTrue(help.out().contains("Usage: atlas serve-sql"), help.out());
   }
 
+  @Test
+  void byDefaultTheEndpointRefusesWritesAndAtlasEvaluate() throws SQLException {
+    try (Connection c = connect(); Statement s = c.createStatement()) {
+      long before = count(s, "SELECT count(*) FROM atlas.measurements");
+      SQLException drop = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class,
+          () -> s.execute("/* tidy up */ DROP TABLE atlas.measurements"));
+      assertTrue(drop.getMessage().contains("refused: DropTable changes the catalog"), drop.getMessage());
+      SQLException evaluate = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class,
+          () -> s.executeQuery("SELECT atlas_evaluate(space, encoding) FROM atlas.architectures LIMIT 1"));
+      assertTrue(evaluate.getMessage().contains("refused: atlas_evaluate is off on this endpoint"),
+          evaluate.getMessage());
+      assertEquals(before, count(s, "SELECT count(*) FROM atlas.measurements"));
+    }
+  }
+
   /** The {@code ```sql} blocks of the guide, in order. */
   static List<String> exampleQueries(String markdown) {
     Matcher m = Pattern.compile("(?ms)^```sql\\n(.*?)^```").matcher(markdown);
