@@ -6,26 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.subnetatlas.jobs.CliTest.Result;
-import picocli.CommandLine;
 
 /**
  * The analysts' SQL surfaces are read-only unless told otherwise: {@code atlas sql} and
@@ -47,10 +42,7 @@ class SqlReadOnlyTest {
   private static Path warehouse;
   private static Result allowWrites;
   private static final Map<String, Result> cliRefusals = new java.util.HashMap<>();
-  private static Thread server;
-  private static final AtomicInteger serverExit = new AtomicInteger(-1);
-  private static final StringWriter serverErr = new StringWriter();
-  private static String url;
+  private static ServeSqlThread server;
 
   @BeforeAll
   static void fixtureThenCliThenServer() throws Exception {
@@ -59,8 +51,9 @@ class SqlReadOnlyTest {
         AtlasConfig.load("local", Map.of(AtlasConfig.WAREHOUSE, warehouse.toString())), "fixture");
     try {
       spark.sql("CREATE DATABASE a");
-      spark.sql("CREATE TABLE a.t USING delta AS SELECT CAST(id AS INT) AS x, "
-          + "CAST(id AS STRING) AS s FROM range(5)");
+      // two versions, so that RESTORE to the first would change the table (to the latest is a no-op)
+      spark.sql("CREATE TABLE a.t (x INT, s STRING) USING delta");
+      spark.sql("INSERT INTO a.t SELECT CAST(id AS INT), CAST(id AS STRING) FROM range(5)");
       spark.sql("CREATE TABLE a.p (x INT) USING parquet");
       spark.sql("CREATE VIEW a.v AS SELECT * FROM a.t");
     } finally {
@@ -72,22 +65,7 @@ class SqlReadOnlyTest {
       cliRefusals.put(q, sql(q));
     }
 
-    int port = AtlasProcess.freePort();
-    url = "jdbc:hive2://127.0.0.1:" + port + "/default";
-    server = new Thread(() -> {
-      CommandLine cl = new CommandLine(new AtlasCli());
-      cl.setErr(new PrintWriter(serverErr, true));
-      serverExit.set(AtlasCli.execute(cl, "serve-sql", "--warehouse", warehouse.toString(),
-          "--port", String.valueOf(port), "--max-seconds", "600",
-          "--enable-evaluate", "--max-evaluate-rows", "3"));
-    }, "atlas-serve-sql-read-only");
-    server.start();
-    long deadline = System.currentTimeMillis() + 180_000;
-    while (!AtlasProcess.listening(port)) {
-      assertTrue(server.isAlive(), "serve-sql ended early: " + serverErr);
-      assertTrue(System.currentTimeMillis() < deadline, "serve-sql did not listen within 180 s");
-      Thread.sleep(250);
-    }
+    server = ServeSqlThread.start(warehouse, "--enable-evaluate", "--max-evaluate-rows", "3");
   }
 
   private static Result sql(String... args) {
@@ -101,15 +79,12 @@ class SqlReadOnlyTest {
   @AfterAll
   static void stopServer() throws InterruptedException {
     if (server != null) {
-      server.interrupt();
-      server.join(120_000);
-      assertFalse(server.isAlive(), "serve-sql did not stop when interrupted");
-      assertEquals(0, serverExit.get(), serverErr.toString());
+      server.stop();
     }
   }
 
   private static Connection connect() throws SQLException {
-    return DriverManager.getConnection(url, System.getProperty("user.name"), "");
+    return server.connect();
   }
 
   @Test
