@@ -37,6 +37,19 @@ public final class AtlasSession {
   private AtlasSession() {}
 
   public static SparkSession open(AtlasConfig config, String appName) {
+    return open(config, appName, null);
+  }
+
+  /**
+   * The session of {@code atlas sql} and {@code atlas serve-sql}: as {@link #open}, with
+   * {@link SqlGuardExtension} deciding under {@code policy} which statements run. The stages never
+   * open one, so their own writes are not affected.
+   */
+  static SparkSession openForAnalysts(AtlasConfig config, String appName, SqlPolicy policy) {
+    return open(config, appName, java.util.Objects.requireNonNull(policy));
+  }
+
+  private static SparkSession open(AtlasConfig config, String appName, SqlPolicy policy) {
     String warehouse = config.warehouse();
     RemoteWarehouse.check(config);
     String metastore = metastoreDir(config, warehouse);
@@ -48,8 +61,13 @@ public final class AtlasSession {
         builder.config(e.getKey(), e.getValue());
       }
     }
+    String extensions = "io.delta.sql.DeltaSparkSessionExtension";
+    if (policy != null) {
+      extensions += "," + SqlGuardExtension.class.getName();
+      policy.toConf(builder::config);
+    }
     builder
-        .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+        .config("spark.sql.extensions", extensions)
         .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
         .config("spark.sql.warehouse.dir", warehouse)
         .config("spark.hadoop.javax.jdo.option.ConnectionURL",

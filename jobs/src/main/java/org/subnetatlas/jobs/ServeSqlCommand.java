@@ -19,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.subnetatlas.jobs.sqlauth.SqlAuthentication;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -55,6 +56,13 @@ final class ServeSqlCommand extends AtlasCommand {
       description = "Stop by itself after N seconds (0: run until interrupted). Default: ${DEFAULT-VALUE}.")
   long maxSeconds;
 
+  // read-only by default, atlas_evaluate off: see SqlGuard
+  @Mixin
+  SqlWriteOption writes = new SqlWriteOption();
+
+  @Mixin
+  SqlEvaluateOptions evaluate = new SqlEvaluateOptions();
+
   @Override
   public Integer call() throws InterruptedException {
     if (port < 1 || port > 65535) {
@@ -63,6 +71,7 @@ final class ServeSqlCommand extends AtlasCommand {
     if (maxSeconds < 0) {
       throw new BadInputException("--max-seconds " + maxSeconds + ": must be 0 or more");
     }
+    SqlPolicy policy = evaluate.policy(writes);
     InetAddress address = address(bind);
     // before the port probe, so a refused bind never listens, not even for a moment
     SqlAuthentication auth = SqlAuthentication.check(bind, address, usersFile);
@@ -79,7 +88,7 @@ final class ServeSqlCommand extends AtlasCommand {
         "spark.hadoop.hive.server2.transport.mode", "binary",
         "spark.hadoop.hive.server2.logging.operation.enabled", "false"));
     AtlasConfig config = config(settings);
-    SparkSession spark = AtlasSession.open(config, "atlas serve-sql");
+    SparkSession spark = AtlasSession.openForAnalysts(config, "atlas serve-sql", policy);
     HiveThriftServer2 server = null;
     try {
       spark.conf().set("hive.server2.thrift.port", String.valueOf(port));

@@ -9,12 +9,14 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
  * {@code atlas sql "QUERY"}: runs one SQL statement over the catalog and prints the result on
- * stdout alone (logs go to stderr), as an aligned table, CSV or JSON lines.
+ * stdout alone (logs go to stderr), as an aligned table, CSV or JSON lines. Read-only unless
+ * {@code --allow-writes}: {@link SqlGuard} refuses statements that would change anything.
  */
 @Command(name = "sql", mixinStandardHelpOptions = true,
     description = "Run a SQL query over the atlas tables (e.g. atlas.measurements) and print the result.")
@@ -29,10 +31,13 @@ final class SqlCommand extends AtlasCommand {
       description = "table | csv (one header line, then rows) | json (one object per line). Default: ${DEFAULT-VALUE}.")
   Format format;
 
+  @Mixin
+  SqlWriteOption writes = new SqlWriteOption();
+
   @Override
   public Integer call() {
     AtlasConfig config = config();
-    SparkSession spark = AtlasSession.open(config, "atlas sql");
+    SparkSession spark = AtlasSession.openForAnalysts(config, "atlas sql", SqlPolicy.forCli(writes.allowWrites));
     try {
       Dataset<Row> result;
       try {

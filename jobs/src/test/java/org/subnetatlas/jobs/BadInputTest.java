@@ -229,8 +229,8 @@ class BadInputTest {
   private static Path wrongWarehouse() throws IOException {
     Path wh = Files.createDirectories(scratch.resolve("wrong"));
     String loc = wh.resolve("atlas.db").toUri().toString();
-    ok("sql", "--warehouse", wh.toString(), "CREATE DATABASE atlas LOCATION '" + loc + "'");
-    ok("sql", "--warehouse", wh.toString(), "CREATE TABLE atlas.samples (arch_id INT, space STRING, "
+    ok("sql", "--allow-writes", "--warehouse", wh.toString(), "CREATE DATABASE atlas LOCATION '" + loc + "'");
+    ok("sql", "--allow-writes", "--warehouse", wh.toString(), "CREATE TABLE atlas.samples (arch_id INT, space STRING, "
         + "build_date DATE) USING delta LOCATION '" + loc + "/samples'");
     return wh;
   }

@@ -1,31 +1,26 @@
 package org.subnetatlas.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.subnetatlas.jobs.CliTest.Result;
-import picocli.CommandLine;
 
 /**
  * {@code atlas serve-sql} over a small real warehouse, queried with the Hive JDBC driver: the same
@@ -42,10 +37,7 @@ class SqlEndpointTest {
 
   private static Path warehouse;
   private static List<String> referenceRows;
-  private static Thread server;
-  private static final AtomicInteger serverExit = new AtomicInteger(-1);
-  private static final StringWriter serverErr = new StringWriter();
-  private static String url;
+  private static ServeSqlThread server;
 
   @BeforeAll
   static void buildWarehouseThenServe() throws Exception {
@@ -61,21 +53,7 @@ class SqlEndpointTest {
     referenceRows = reference.out().lines().skip(1).toList();
     assertEquals(5, referenceRows.size(), reference.out());
 
-    int port = AtlasProcess.freePort();
-    url = "jdbc:hive2://127.0.0.1:" + port + "/default";
-    server = new Thread(() -> {
-      CommandLine cl = new CommandLine(new AtlasCli());
-      cl.setErr(new PrintWriter(serverErr, true));
-      serverExit.set(AtlasCli.execute(cl, "serve-sql", "--warehouse", warehouse.toString(),
-          "--port", String.valueOf(port), "--max-seconds", "600"));
-    }, "atlas-serve-sql");
-    server.start();
-    long deadline = System.currentTimeMillis() + 180_000;
-    while (!AtlasProcess.listening(port)) {
-      assertTrue(server.isAlive(), "serve-sql ended early: " + serverErr);
-      assertTrue(System.currentTimeMillis() < deadline, "serve-sql did not listen within 180 s");
-      Thread.sleep(250);
-    }
+    server = ServeSqlThread.start(warehouse);
   }
 
   private static void stage(String command, String[] common, String... extra) {
@@ -89,15 +67,12 @@ class SqlEndpointTest {
   @AfterAll
   static void stopServer() throws InterruptedException {
     if (server != null) {
-      server.interrupt();
-      server.join(120_000);
-      assertFalse(server.isAlive(), "serve-sql did not stop when interrupted");
-      assertEquals(0, serverExit.get(), serverErr.toString());
+      server.stop();
     }
   }
 
   private static Connection connect() throws SQLException {
-    return DriverManager.getConnection(url, System.getProperty("user.name"), "");
+    return server.connect();
   }
 
   /** Rows as {@code atlas sql --format csv} prints them. */
@@ -117,7 +92,7 @@ class SqlEndpointTest {
 
   @Test
   void theEndpointPrintsItsUrlOnStderr() {
-    assertTrue(serverErr.toString().contains("serve-sql: JDBC endpoint ready at " + url), serverErr.toString());
+    assertTrue(server.err().contains("serve-sql: JDBC endpoint ready at " + server.url()), server.err());
   }
 
   @Test
@@ -167,6 +142,21 @@ class SqlEndpointTest {
     Result help = CliTest.run("", "serve-sql", "--help");
     assertEquals(0, help.exit());
     assertTrue(help.out().contains("Usage: atlas serve-sql"), help.out());
+  }
+
+  @Test
+  void byDefaultTheEndpointRefusesWritesAndAtlasEvaluate() throws SQLException {
+    try (Connection c = connect(); Statement s = c.createStatement()) {
+      long before = count(s, "SELECT count(*) FROM atlas.measurements");
+      SQLException drop = assertThrows(SQLException.class,
+          () -> s.execute("/* tidy up */ DROP TABLE atlas.measurements"));
+      assertTrue(drop.getMessage().contains("refused: DropTable changes the catalog"), drop.getMessage());
+      SQLException evaluate = assertThrows(SQLException.class,
+          () -> s.executeQuery("SELECT atlas_evaluate(space, encoding) FROM atlas.architectures LIMIT 1"));
+      assertTrue(evaluate.getMessage().contains("refused: atlas_evaluate is off on this endpoint"),
+          evaluate.getMessage());
+      assertEquals(before, count(s, "SELECT count(*) FROM atlas.measurements"));
+    }
   }
 
   /** The {@code ```sql} blocks of the guide, in order. */

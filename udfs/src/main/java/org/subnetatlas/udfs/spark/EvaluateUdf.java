@@ -44,8 +44,12 @@ public final class EvaluateUdf {
   }
 
   public static void register(SparkSession spark, String warehouse) {
-    String data = spark.conf().get("spark.atlas.data", null);
-    spark.udf().register(NAME, (UDF2<String, String, Row>) (space, encoding) -> {
+    spark.udf().register(NAME, function(warehouse, spark.conf().get("spark.atlas.data", null)), RESULT);
+  }
+
+  /** The function itself, for callers that register it their own way (per-session SQL endpoints). */
+  public static UDF2<String, String, Row> function(String warehouse, String data) {
+    return (space, encoding) -> {
       if (space == null || encoding == null) {
         return null;
       }
@@ -58,7 +62,7 @@ public final class EvaluateUdf {
       EvalResult r = ExecutorCache.evaluator(space, checkpoint, data, EvalConfig.defaults())
           .evaluate(arch);
       return RowFactory.create(r.top1(), r.top5(), r.loss());
-    }, RESULT);
+    };
   }
 
   /** Newest checkpoint of {@code space}: latest build-date folder, then latest file in it. */
