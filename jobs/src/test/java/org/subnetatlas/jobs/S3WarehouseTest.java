@@ -1,6 +1,7 @@
 package org.subnetatlas.jobs;
 
 import org.junit.jupiter.api.Tag;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,6 +19,8 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -30,6 +33,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.subnetatlas.schemas.TableDef;
 import org.subnetatlas.schemas.Tables;
 import org.subnetatlas.schemas.MeasurementTables;
+import org.subnetatlas.transforms.release.ReleaseManifest;
 
 /**
  * The nightly build with its warehouse on {@code s3a://}: a real S3 server (S3Proxy, filesystem
@@ -106,10 +110,14 @@ class S3WarehouseTest {
   }
 
   private static List<String> settings(String storeEndpoint) {
+    return settings(storeEndpoint, 2);
+  }
+
+  private static List<String> settings(String storeEndpoint, int cores) {
     return List.of(
         "-Dspark.hadoop.fs.s3a.endpoint=" + storeEndpoint,
         "-Dspark.atlas.metastore=" + base.resolve("metastore"),
-        "-Dspark.master=local[2]",
+        "-Dspark.master=local[" + cores + "]",
         "-Dspark.atlas.sample.count=" + SAMPLES,
         "-Dspark.atlas.sample.seed=5",
         "-Dspark.atlas.predictor.held-out-percent=30",
@@ -127,7 +135,12 @@ class S3WarehouseTest {
 
   private static AtlasProcess.Result atlas(String logName, String storeEndpoint, long timeoutSeconds,
       String... args) throws Exception {
-    AtlasProcess.Result r = AtlasProcess.run(credentials(), settings(storeEndpoint), timeoutSeconds,
+    return atlas(logName, settings(storeEndpoint), timeoutSeconds, args);
+  }
+
+  private static AtlasProcess.Result atlas(String logName, List<String> settings, long timeoutSeconds,
+      String... args) throws Exception {
+    AtlasProcess.Result r = AtlasProcess.run(credentials(), settings, timeoutSeconds,
         base.resolve("logs").resolve(logName), args);
     System.err.printf("S3WarehouseTest: atlas %s: exit %d in %.1f s%n", args[0], r.exit(), r.seconds());
     return r;
@@ -182,6 +195,66 @@ class S3WarehouseTest {
 
   @Test
   @Order(2)
+  void eachOfTheNightlyStagesWritesTheTablesTheArchitectureDocNames() throws Exception {
+    Set<String> ran = Stages.nightly().stream().map(Stage::name).collect(Collectors.toSet());
+    StageWrites.assertMatchesDoc(blobs.resolve(BUCKET).resolve("warehouse"), ran);
+  }
+
+  @Test
+  @Order(3)
+  void theNightlyRerunForTheSameDateSucceedsAndChangesNoRowAndNoReleaseByte() throws Exception {
+    Map<String, Long> before = rowCounts();
+    byte[] manifest = Files.readAllBytes(releaseFile("manifest.json"));
+    AtlasProcess.Result rerun = atlas("nightly-rerun", endpoint, 1800,
+        "nightly", "--profile", "s3", "--warehouse", WAREHOUSE, "--date", DATE);
+    assertEquals(0, rerun.exit(), rerun.err());
+    assertTrue(rerun.err().contains("all " + manifestFiles() + " files identical"), rerun.err());
+    assertArrayEquals(manifest, Files.readAllBytes(releaseFile("manifest.json")));
+    // the run log records every attempt; every other table is as it was
+    Map<String, Long> after = rowCounts();
+    String runs = Tables.Runs.TABLE.name();
+    assertEquals(before.get(runs) + Stages.nightly().size(), after.get(runs));
+    before.remove(runs);
+    after.remove(runs);
+    assertEquals(before, after);
+  }
+
+  @Test
+  @Order(4)
+  void theReleaseRebuildsByteForByteOnOneCore() throws Exception {
+    byte[] manifest = Files.readAllBytes(releaseFile("manifest.json"));
+    AtlasProcess.Result r = atlas("release-one-core", settings(endpoint, 1), 600,
+        "release", "--profile", "s3", "--warehouse", WAREHOUSE, "--date", DATE);
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.err().contains("all " + manifestFiles() + " files identical"), r.err());
+    assertArrayEquals(manifest, Files.readAllBytes(releaseFile("manifest.json")));
+  }
+
+  private static Path releaseFile(String name) {
+    return blobs.resolve(BUCKET).resolve("warehouse/releases/nightly-" + DATE).resolve(name);
+  }
+
+  private static int manifestFiles() throws IOException {
+    return ReleaseManifest.read(Files.readAllBytes(releaseFile("manifest.json"))).files().size();
+  }
+
+  /** Rows of every table, counted in one query. */
+  private static Map<String, Long> rowCounts() throws Exception {
+    String counts = Tables.all().stream()
+        .map(t -> "SELECT '" + t.name() + "' AS tbl, count(*) AS n FROM " + t.qualifiedName())
+        .collect(Collectors.joining(" UNION ALL "));
+    AtlasProcess.Result sql = atlas("counts", endpoint, 300,
+        "sql", "--profile", "s3", "--warehouse", WAREHOUSE, "--format", "csv", counts);
+    assertEquals(0, sql.exit(), sql.err());
+    Map<String, Long> out = new TreeMap<>();
+    sql.out().lines().skip(1).forEach(l -> out.put(l.substring(0, l.indexOf(',')),
+        Long.parseLong(l.substring(l.indexOf(',') + 1))));
+    assertEquals(Tables.all().size(), out.size(), sql.out());
+    return out;
+  }
+
+  @Test
+  @Order(5)
   void anUnreachableEndpointIsOneClearLineAndExitTwo() throws Exception {
     String closed = "http://127.0.0.1:" + AtlasProcess.freePort();
     AtlasProcess.Result r = atlas("unreachable", closed, 180,
@@ -194,7 +267,7 @@ class S3WarehouseTest {
   }
 
   @Test
-  @Order(3)
+  @Order(6)
   void aMissingBucketIsBadInput() throws Exception {
     AtlasProcess.Result r = atlas("no-bucket", endpoint, 180,
         "sql", "--profile", "s3", "--warehouse", "s3a://no-such-bucket/warehouse", "SELECT 1");
@@ -205,7 +278,7 @@ class S3WarehouseTest {
   }
 
   @Test
-  @Order(4)
+  @Order(7)
   void aCredentialInSettingsIsRefusedWithoutEchoingIt() {
     String key = "spark.hadoop.fs.s3a.secret.key";
     System.setProperty(key, secretKey);

@@ -1,5 +1,8 @@
 package org.subnetatlas.jobs;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -77,6 +80,33 @@ final class StageWrites {
               Long.parseLong(commit.getFileName().toString().substring(0, 20)), Math::max));
     }
     return out;
+  }
+
+  /**
+   * Tables a stage commits to only when it has something for them: a device it meets for the first
+   * time, quarantined rows, a lookup table it was asked to build.
+   */
+  static final Set<String> CONDITIONAL = Set.of("devices", "quarantine", "latency_lut");
+
+  /**
+   * Checks the warehouse's commits against docs/architecture.md for the stages that ran: each
+   * stage committed to its audit row in {@code runs} and to every table the doc names for it, but
+   * none other; a table in {@link #CONDITIONAL} may be missing.
+   */
+  static void assertMatchesDoc(Path warehouse, Set<String> ran) throws IOException {
+    Map<String, Set<String>> recorded = recorded(warehouse);
+    assertEquals(new TreeSet<>(ran), new TreeSet<>(recorded.keySet()), "stages with commits");
+    Map<String, Set<String>> declared = only(declared(), ran);
+    for (Map.Entry<String, Set<String>> e : recorded.entrySet()) {
+      assertTrue(e.getValue().remove("runs"), e.getKey() + " wrote its audit row");
+      Set<String> missing = new TreeSet<>(declared.get(e.getKey()));
+      missing.removeAll(e.getValue());
+      missing.removeAll(CONDITIONAL);
+      Set<String> undeclared = new TreeSet<>(e.getValue());
+      undeclared.removeAll(declared.get(e.getKey()));
+      assertEquals(Set.of(), undeclared, e.getKey() + " wrote tables the doc does not name");
+      assertEquals(Set.of(), missing, e.getKey() + " did not write tables the doc names");
+    }
   }
 
   /** The declared map cut to the given stages, for a run that ran only those. */
