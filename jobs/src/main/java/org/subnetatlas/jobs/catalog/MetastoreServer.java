@@ -46,6 +46,8 @@ public final class MetastoreServer {
       System.exit(2);
     }
     Path dir = Paths.get(args[0]).toAbsolutePath();
+    // load now what the idle stop needs: a rebuild may rewrite the jar this JVM runs from
+    ServerLock.class.getName();
     long idleMillis = Long.parseLong(args[1]) * 1000;
     ignoreTerminalSignals();
     String password = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
