@@ -23,7 +23,8 @@ import picocli.CommandLine.Mixin;
         DemoCommand.class, NightlyCommand.class, SampleJob.class, TrainSupernetJob.class,
         TrainStitchesJob.class, EvaluateJob.class, MeasureJob.class, ValidateJob.class,
         TrainPredictorJob.class, SearchJob.class, TrainStandaloneJob.class, ReleaseJob.class,
-        SqlCommand.class, ServeSqlCommand.class, ServeSqlUserCommand.class, SpaceCommand.class,
+        SqlCommand.class, ServeSqlCommand.class, ServeSqlUserCommand.class, MetastoreCommand.class,
+        SpaceCommand.class,
         CommandLine.HelpCommand.class})
 public final class AtlasCli implements Runnable {
 

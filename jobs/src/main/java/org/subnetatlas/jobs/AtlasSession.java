@@ -1,5 +1,7 @@
 package org.subnetatlas.jobs;
 
+import org.subnetatlas.jobs.catalog.Metastore;
+import org.subnetatlas.jobs.catalog.MetastoreServer;
 import org.subnetatlas.jobs.settings.CommonKeys;
 import org.subnetatlas.transforms.BadInputException;
 import java.net.URI;
@@ -10,7 +12,10 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerApplicationEnd;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -23,9 +28,15 @@ import org.subnetatlas.udfs.spark.EvaluateUdf;
 import org.subnetatlas.udfs.spark.SpaceUdfs;
 
 /**
- * Builds the Spark session every job runs in: Delta Lake, a persistent Hive catalog (embedded
- * Derby under the warehouse, so table names survive the process) and the {@code atlas_*} SQL
+ * Builds the Spark session every job runs in: Delta Lake, a persistent Hive catalog (a Derby
+ * database under the warehouse, so table names survive the process) and the {@code atlas_*} SQL
  * functions. The master comes from the profile or spark-submit, never from code.
+ *
+ * <p>The catalog is served by a catalog server on 127.0.0.1 ({@link Metastore}) that every atlas
+ * process of the warehouse shares, so {@code atlas sql} answers while a stage writes; Delta gives
+ * it the last committed snapshot. {@code spark.atlas.metastore.mode=embedded} opens the database
+ * in this process instead (one process at a time), and a remote Hive metastore
+ * ({@code spark.hadoop.hive.metastore.uris}) replaces both.
  */
 public final class AtlasSession {
 
@@ -33,6 +44,10 @@ public final class AtlasSession {
 
   /** Local directory of the Derby metastore; required in spirit when the warehouse is remote. */
   public static final String METASTORE = CommonKeys.METASTORE.key();
+  /** A remote Hive metastore: when set, it is the catalog and no Derby is involved. */
+  static final String REMOTE_METASTORE = "spark.hadoop.hive.metastore.uris";
+  private static final String CLIENT_DRIVER = "org.apache.derby.jdbc.ClientDriver";
+  private static final String EMBEDDED_DRIVER = "org.apache.derby.jdbc.EmbeddedDriver";
 
   private AtlasSession() {}
 
@@ -52,14 +67,34 @@ public final class AtlasSession {
   private static SparkSession open(AtlasConfig config, String appName, SqlPolicy policy) {
     String warehouse = config.warehouse();
     RemoteWarehouse.check(config);
-    String metastore = metastoreDir(config, warehouse);
-    // Derby writes derby.log into the working directory unless told otherwise
-    System.setProperty("derby.stream.error.file", metastore + "/derby.log");
     SparkSession.Builder builder = SparkSession.builder().appName(appName);
     for (Map.Entry<String, String> e : config.all().entrySet()) {
       if (e.getKey().startsWith("spark.")) {
         builder.config(e.getKey(), e.getValue());
       }
+    }
+    Path leased = null;
+    if (config.get(REMOTE_METASTORE, "").isBlank()) {
+      Path metastore = Paths.get(metastoreDir(config, warehouse));
+      Optional<Metastore.Endpoint> server = catalogServer(config, metastore);
+      server.ifPresent(e -> builder
+          .config("spark.hadoop.javax.jdo.option.ConnectionURL", e.url())
+          .config("spark.hadoop.javax.jdo.option.ConnectionDriverName", CLIENT_DRIVER)
+          .config("spark.hadoop.javax.jdo.option.ConnectionUserName", e.user())
+          .config("spark.hadoop.javax.jdo.option.ConnectionPassword", e.password()));
+      if (server.isPresent()) {
+        leased = metastore;
+      } else {
+        // Derby writes derby.log into the working directory unless told otherwise
+        System.setProperty("derby.stream.error.file", metastore.resolve("derby.log").toString());
+        builder
+            .config("spark.hadoop.javax.jdo.option.ConnectionURL",
+                "jdbc:derby:;databaseName=" + metastore.resolve(MetastoreServer.DATABASE) + ";create=true")
+            .config("spark.hadoop.javax.jdo.option.ConnectionDriverName", EMBEDDED_DRIVER);
+      }
+      builder
+          .config("spark.hadoop.hive.metastore.schema.verification", "false")
+          .config("spark.hadoop.datanucleus.schema.autoCreateAll", "true");
     }
     String extensions = "io.delta.sql.DeltaSparkSessionExtension";
     if (policy != null) {
@@ -70,15 +105,29 @@ public final class AtlasSession {
         .config("spark.sql.extensions", extensions)
         .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
         .config("spark.sql.warehouse.dir", warehouse)
-        .config("spark.hadoop.javax.jdo.option.ConnectionURL",
-            "jdbc:derby:;databaseName=" + metastore + "/metastore_db;create=true")
-        .config("spark.hadoop.hive.metastore.schema.verification", "false")
-        .config("spark.hadoop.datanucleus.schema.autoCreateAll", "true")
         .config("spark.sql.session.timeZone", config.get("spark.sql.session.timeZone", "UTC"))
         .config(AtlasConfig.WAREHOUSE, warehouse)
         .config(AtlasConfig.DATA, config.data())
         .enableHiveSupport();
-    SparkSession spark = builder.getOrCreate();
+    SparkSession spark;
+    try {
+      spark = builder.getOrCreate();
+    } catch (RuntimeException e) {
+      if (leased != null) {
+        Metastore.release(leased);
+      }
+      throw e;
+    }
+    if (leased != null) {
+      Path lease = leased;
+      // the server may stop once no session of this process needs it
+      spark.sparkContext().addSparkListener(new SparkListener() {
+        @Override
+        public void onApplicationEnd(SparkListenerApplicationEnd end) {
+          Metastore.release(lease);
+        }
+      });
+    }
     SpaceUdfs.register(spark);
     EvaluateUdf.register(spark, warehouse);
     PredictUdf.register(spark);
@@ -86,7 +135,26 @@ public final class AtlasSession {
   }
 
   /**
-   * Local directory of the embedded metastore: {@code spark.atlas.metastore} when set, else next to
+   * The catalog server to use: the live one or a new one in server mode; in embedded mode a live
+   * one still, since the database cannot open here while a server holds it.
+   */
+  private static Optional<Metastore.Endpoint> catalogServer(AtlasConfig config, Path metastore) {
+    String mode = CommonKeys.METASTORE_MODE.get(config);
+    switch (mode) {
+      case "server":
+        return Optional.of(Metastore.serve(metastore, CommonKeys.METASTORE_IDLE_SECONDS.get(config)));
+      case "embedded":
+        Optional<Metastore.Endpoint> live = Metastore.live(metastore);
+        live.ifPresent(e -> LOG.info("catalog {} is served by a catalog server: using it", metastore));
+        return live;
+      default:
+        throw new BadInputException(CommonKeys.METASTORE_MODE.key() + "=" + mode
+            + ": must be server or embedded");
+    }
+  }
+
+  /**
+   * Local directory of the metastore: {@code spark.atlas.metastore} when set, else next to
    * a local warehouse, else (Derby cannot run on an object store) {@code ./metastore/<warehouse>},
    * one database per remote warehouse so two warehouses never share table entries.
    */

@@ -24,13 +24,13 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code atlas serve-sql}: the Spark Thrift server (HiveServer2 protocol, JDBC/ODBC) over the atlas
- * catalog, so beeline, DBeaver or any Hive JDBC client can query the tables. It holds the embedded
- * Derby metastore while it runs: no other atlas command can open the same warehouse meanwhile.
+ * catalog, so beeline, DBeaver or any Hive JDBC client can query the tables. It shares the catalog
+ * with other atlas commands through the warehouse's catalog server, so stages may run meanwhile.
  */
 @Command(name = "serve-sql", mixinStandardHelpOptions = true,
     description = {"Serve the atlas tables over JDBC (Spark Thrift server, HiveServer2 protocol).",
         "Prints the JDBC URL on stderr and runs until interrupted (Ctrl-C).",
-        "The server holds the warehouse's metastore while it runs.",
+        "Other atlas commands may use the warehouse meanwhile (the catalog server is shared).",
         "Logins are checked against --users-file (see serve-sql-user); without one it serves this machine only.",
         "Each statement is logged at INFO with its user."})
 final class ServeSqlCommand extends AtlasCommand {

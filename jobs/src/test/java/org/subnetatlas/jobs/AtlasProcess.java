@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.subnetatlas.jobs.settings.CommonKeys;
 
 /**
  * The atlas CLI in a JVM of its own, with the test JVM's classpath and module flags: for runs that
@@ -43,6 +44,7 @@ final class AtlasProcess {
       }
     }
     cmd.add("-Xmx2g");
+    cmd.addAll(inheritedSettings());
     cmd.addAll(systemProperties);
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
@@ -54,6 +56,16 @@ final class AtlasProcess {
         .redirectError(logDir.resolve("stderr.txt").toFile());
     pb.environment().putAll(env);
     return pb.start();
+  }
+
+  /**
+   * The test JVM's catalog mode (set by surefire, not on its command line), so a child process
+   * opens the catalog as the test JVM does; a test's own system properties come after and win.
+   */
+  static List<String> inheritedSettings() {
+    String key = CommonKeys.METASTORE_MODE.key();
+    String mode = System.getProperty(key);
+    return mode == null ? List.of() : List.of("-D" + key + "=" + mode);
   }
 
   static Result await(Process p, Path logDir, long timeoutSeconds)

@@ -107,7 +107,7 @@ class CliTest {
   @Test
   void everyCommandHasHelp() {
     for (String cmd : List.of("demo", "nightly", "sample", "train-supernet", "train-stitches",
-        "evaluate", "measure", "validate", "release", "sql", "space")) {
+        "evaluate", "measure", "validate", "release", "sql", "space", "metastore")) {
       Result r = run("", cmd, "--help");
       assertEquals(0, r.exit(), cmd + ": " + r.err());
       assertTrue(r.out().contains("Usage: atlas " + cmd), cmd + ": " + r.out());

@@ -101,6 +101,7 @@ class DriverKillTest {
       }
     }
     cmd.add("-Xmx2g");
+    cmd.addAll(AtlasProcess.inheritedSettings());
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(AtlasCli.class.getName());

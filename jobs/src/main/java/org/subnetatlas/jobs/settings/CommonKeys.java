@@ -11,7 +11,13 @@ public final class CommonKeys {
       "Search space the stages build (atlas space list).");
 
   public static final Setting.Text METASTORE = Setting.ofText("metastore", null,
-      "Local directory of the embedded catalog (default: ./metastore/<warehouse as a file name>).");
+      "Local directory of the catalog (default: <warehouse>/_metastore, or ./metastore/<warehouse as a file name> for a remote warehouse).");
+  public static final Setting.Text METASTORE_MODE = Setting.ofText("metastore.mode", "server",
+      "server: the catalog is served by a catalog server on 127.0.0.1 that atlas starts, so several "
+          + "processes use one warehouse at once; embedded: this process opens it alone (one process at a "
+          + "time; a live catalog server is still used). Neither applies when spark.hadoop.hive.metastore.uris is set.");
+  public static final Setting.Int METASTORE_IDLE_SECONDS = Setting.ofInt("metastore.idle-seconds", 300, 1,
+      86_400, "A catalog server stops by itself after this many seconds without a client.");
 
   private CommonKeys() {}
 }
