@@ -154,12 +154,7 @@ class S3WarehouseTest {
     assertEquals(0, nightly.exit(), nightly.err());
 
     // every table's full content, one JSON document per row, in one query
-    String dump = Tables.all().stream()
-        .map(t -> "SELECT '" + t.name() + "' AS tbl, to_json(struct(*)) AS row FROM " + t.qualifiedName())
-        .collect(Collectors.joining(" UNION ALL "));
-    AtlasProcess.Result sql = atlas("sql", endpoint, 300,
-        "sql", "--profile", "s3", "--warehouse", WAREHOUSE, "--format", "csv", dump);
-    assertEquals(0, sql.exit(), sql.err());
+    AtlasProcess.Result sql = everyTable("sql", "to_json(struct(*)) AS row");
     Map<String, Long> rows = new LinkedHashMap<>();
     Tables.all().forEach(t -> rows.put(t.name(), 0L));
     sql.out().lines().skip(1).forEach(l -> rows.merge(l.substring(0, l.indexOf(',')), 1L, Long::sum));
@@ -238,14 +233,20 @@ class S3WarehouseTest {
     return ReleaseManifest.read(Files.readAllBytes(releaseFile("manifest.json"))).files().size();
   }
 
+  /** {@code atlas sql --format csv} of {@code select} over every table, as rows (tbl, ...). */
+  private static AtlasProcess.Result everyTable(String logName, String select) throws Exception {
+    String query = Tables.all().stream()
+        .map(t -> "SELECT '" + t.name() + "' AS tbl, " + select + " FROM " + t.qualifiedName())
+        .collect(Collectors.joining(" UNION ALL "));
+    AtlasProcess.Result sql = atlas(logName, endpoint, 300,
+        "sql", "--profile", "s3", "--warehouse", WAREHOUSE, "--format", "csv", query);
+    assertEquals(0, sql.exit(), sql.err());
+    return sql;
+  }
+
   /** Rows of every table, counted in one query. */
   private static Map<String, Long> rowCounts() throws Exception {
-    String counts = Tables.all().stream()
-        .map(t -> "SELECT '" + t.name() + "' AS tbl, count(*) AS n FROM " + t.qualifiedName())
-        .collect(Collectors.joining(" UNION ALL "));
-    AtlasProcess.Result sql = atlas("counts", endpoint, 300,
-        "sql", "--profile", "s3", "--warehouse", WAREHOUSE, "--format", "csv", counts);
-    assertEquals(0, sql.exit(), sql.err());
+    AtlasProcess.Result sql = everyTable("counts", "count(*) AS n");
     Map<String, Long> out = new TreeMap<>();
     sql.out().lines().skip(1).forEach(l -> out.put(l.substring(0, l.indexOf(',')),
         Long.parseLong(l.substring(l.indexOf(',') + 1))));

@@ -71,10 +71,6 @@ class SqlEndpointTest {
     }
   }
 
-  private static Connection connect() throws SQLException {
-    return server.connect();
-  }
-
   /** Rows as {@code atlas sql --format csv} prints them. */
   private static List<String> csvRows(ResultSet rs) throws SQLException {
     int n = rs.getMetaData().getColumnCount();
@@ -97,7 +93,7 @@ class SqlEndpointTest {
 
   @Test
   void aJdbcQueryReturnsTheSameRowsAsAtlasSql() throws SQLException {
-    try (Connection c = connect(); Statement s = c.createStatement();
+    try (Connection c = server.connect(); Statement s = c.createStatement();
         ResultSet rs = s.executeQuery(ROWS_QUERY)) {
       assertEquals(referenceRows, csvRows(rs));
     }
@@ -107,7 +103,7 @@ class SqlEndpointTest {
   void everyExampleQueryInTheAnalystGuideRuns() throws Exception {
     List<String> queries = exampleQueries(Files.readString(GUIDE));
     assertTrue(queries.size() >= 10, "the guide has ten example queries or more: " + queries.size());
-    try (Connection c = connect(); Statement s = c.createStatement()) {
+    try (Connection c = server.connect(); Statement s = c.createStatement()) {
       boolean hasStitched = count(s, "SELECT count(*) FROM atlas.architectures WHERE family = 'stitched'") > 0;
       boolean hasLatency = count(s, "SELECT count(latency_p50_ms) FROM atlas.measurements") > 0;
       for (int i = 0; i < queries.size(); i++) {
@@ -146,7 +142,7 @@ class SqlEndpointTest {
 
   @Test
   void byDefaultTheEndpointRefusesWritesAndAtlasEvaluate() throws SQLException {
-    try (Connection c = connect(); Statement s = c.createStatement()) {
+    try (Connection c = server.connect(); Statement s = c.createStatement()) {
       long before = count(s, "SELECT count(*) FROM atlas.measurements");
       SQLException drop = assertThrows(SQLException.class,
           () -> s.execute("/* tidy up */ DROP TABLE atlas.measurements"));

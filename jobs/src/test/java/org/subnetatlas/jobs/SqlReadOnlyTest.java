@@ -83,10 +83,6 @@ class SqlReadOnlyTest {
     }
   }
 
-  private static Connection connect() throws SQLException {
-    return server.connect();
-  }
-
   @Test
   void atlasSqlRefusesWritesWithExitTwoAndOneLineNamingTheKind() {
     CLI_REFUSALS.forEach((q, why) -> {
@@ -100,7 +96,7 @@ class SqlReadOnlyTest {
   @Test
   void atlasSqlWritesWithAllowWrites() throws SQLException {
     assertEquals(0, allowWrites.exit(), allowWrites.err());
-    try (Connection c = connect(); Statement s = c.createStatement()) {
+    try (Connection c = server.connect(); Statement s = c.createStatement()) {
       assertEquals(List.of("1"), column(s, "SELECT x FROM a.made"));
       // and the refused runs before the server left the table and the catalog as they were
       assertEquals(List.of("5"), column(s, "SELECT count(*) FROM a.t"));
@@ -110,7 +106,7 @@ class SqlReadOnlyTest {
 
   @Test
   void jdbcRefusesEveryWriteAndNothingChanges() throws Exception {
-    try (Connection c = connect(); Statement s = c.createStatement()) {
+    try (Connection c = server.connect(); Statement s = c.createStatement()) {
       String before = state(s);
       List<String> files = files();
       List<String> ran = new ArrayList<>();
@@ -132,7 +128,7 @@ class SqlReadOnlyTest {
 
   @Test
   void jdbcRunsQueriesAndHarmlessCommands() throws SQLException {
-    try (Connection c = connect(); Statement s = c.createStatement()) {
+    try (Connection c = server.connect(); Statement s = c.createStatement()) {
       s.execute("CREATE TEMP VIEW tv AS SELECT * FROM a.t");
       for (String q : SqlGuardTest.READS) {
         try {
@@ -146,7 +142,7 @@ class SqlReadOnlyTest {
 
   @Test
   void jdbcEvaluatesOnlyABoundedNumberOfRows() throws SQLException {
-    try (Connection c = connect(); Statement s = c.createStatement()) {
+    try (Connection c = server.connect(); Statement s = c.createStatement()) {
       SQLException e = assertThrows(SQLException.class,
           () -> s.executeQuery("SELECT atlas_evaluate('mbv3-tiny', s) FROM a.t"));
       assertTrue(e.getMessage().contains("refused: atlas_evaluate may evaluate at most 3 rows"), e.getMessage());
