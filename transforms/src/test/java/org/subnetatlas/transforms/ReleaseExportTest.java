@@ -2,6 +2,8 @@ package org.subnetatlas.transforms;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Date;
@@ -9,11 +11,16 @@ import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
+import org.apache.parquet.format.ColumnChunk;
+import org.apache.parquet.format.Encoding;
+import org.apache.parquet.format.FileMetaData;
+import org.apache.parquet.format.Util;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.subnetatlas.schemas.RowBuilder;
 import org.subnetatlas.schemas.Tables.Releases;
+import org.subnetatlas.transforms.release.ParquetFooter;
 import org.subnetatlas.transforms.release.ReleaseExport;
 
 /** A table exports as one Parquet and one CSV file, in key order, with CSV-safe columns. */
@@ -66,5 +73,38 @@ class ReleaseExportTest extends SparkTestBase {
     byte[][] again = export(rows.orderBy(Releases.TAG), root + "/two");
     assertArrayEquals(first[0], again[0]);
     assertArrayEquals(first[1], again[1]);
+  }
+
+  /**
+   * Another JVM lists a column's encodings in another order (they come from a hash set of enum
+   * constants): the exported file has them sorted, and a file with them in any order comes back
+   * to the same bytes.
+   */
+  @Test
+  void theParquetFooterListsEncodingsInOneOrder() throws Exception {
+    Dataset<Row> rows = spark.createDataFrame(
+        List.of(release("a", 1), release("b", 2)), Releases.TABLE.schema());
+    byte[] file = export(rows, warehouse.resolve("footer-" + System.nanoTime()).toUri().toString())[0];
+    int n = file.length;
+    int length = java.nio.ByteBuffer.wrap(file, n - 8, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
+    FileMetaData meta = Util.readFileMetaData(new java.io.ByteArrayInputStream(file, n - 8 - length, length));
+    int reordered = 0;
+    for (ColumnChunk chunk : meta.getRow_groups().get(0).getColumns()) {
+      List<Encoding> encodings = chunk.getMeta_data().getEncodings();
+      List<Encoding> sorted = new ArrayList<>(encodings);
+      sorted.sort(java.util.Comparator.comparingInt(Encoding::getValue));
+      assertEquals(sorted, encodings, "exported in sorted order");
+      if (encodings.size() > 1) {
+        java.util.Collections.reverse(encodings);
+        reordered++;
+      }
+    }
+    assertTrue(reordered > 0, "some column has two encodings or more");
+    java.io.ByteArrayOutputStream footer = new java.io.ByteArrayOutputStream();
+    Util.writeFileMetaData(meta, footer);
+    byte[] other = file.clone();
+    System.arraycopy(footer.toByteArray(), 0, other, n - 8 - length, length);
+    assertFalse(java.util.Arrays.equals(file, other));
+    assertArrayEquals(file, ParquetFooter.canonical(other));
   }
 }

@@ -23,7 +23,8 @@ import org.subnetatlas.transforms.WarehouseFiles;
 
 /**
  * One table of a release as files: the table at its pinned Delta version, in a total row order, as
- * one Parquet and one CSV file, so the same version always gives the same bytes.
+ * one Parquet (with a canonical footer, see {@link ParquetFooter}) and one CSV file, so the same
+ * version always gives the same bytes, whichever process writes them.
  */
 public final class ReleaseExport {
 
@@ -42,8 +43,8 @@ public final class ReleaseExport {
       String scratch, String folder) {
     Dataset<Row> ordered = stableOrder(rows, t);
     ordered.write().mode("overwrite").parquet(scratch + "/" + t.name() + "-parquet");
-    files.copy(files.single(scratch + "/" + t.name() + "-parquet", "part-"),
-        folder + "/data/" + t.name() + ".parquet");
+    files.write(folder + "/data/" + t.name() + ".parquet", ParquetFooter.canonical(
+        files.read(files.single(scratch + "/" + t.name() + "-parquet", "part-"))));
     csvColumns(ordered).write().mode("overwrite").option("header", "true")
         .csv(scratch + "/" + t.name() + "-csv");
     files.copy(files.single(scratch + "/" + t.name() + "-csv", "part-"),
