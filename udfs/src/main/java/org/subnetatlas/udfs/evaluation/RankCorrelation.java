@@ -1,7 +1,7 @@
 package org.subnetatlas.udfs.evaluation;
 
-import java.util.Arrays;
 import org.apache.commons.math3.stat.correlation.KendallsCorrelation;
+import org.apache.commons.math3.stat.correlation.SpearmansCorrelation;
 import org.apache.commons.math3.stat.ranking.NaNStrategy;
 import org.apache.commons.math3.stat.ranking.NaturalRanking;
 import org.apache.commons.math3.stat.ranking.TiesStrategy;
@@ -15,6 +15,7 @@ public final class RankCorrelation {
   private static final KendallsCorrelation KENDALL = new KendallsCorrelation();
   private static final NaturalRanking AVERAGE_RANKS =
       new NaturalRanking(NaNStrategy.FAILED, TiesStrategy.AVERAGE);
+  private static final SpearmansCorrelation SPEARMAN = new SpearmansCorrelation(AVERAGE_RANKS);
 
   private RankCorrelation() {}
 
@@ -29,7 +30,7 @@ public final class RankCorrelation {
     if (a.length < 2) {
       return Double.NaN;
     }
-    return pearson(ranks(a), ranks(b));
+    return SPEARMAN.correlation(a, b);
   }
 
   /**
@@ -47,19 +48,5 @@ public final class RankCorrelation {
   /** 1-based ranks; tied values share the average of their ranks. */
   public static double[] ranks(double[] x) {
     return AVERAGE_RANKS.rank(x);
-  }
-
-  static double pearson(double[] a, double[] b) {
-    double ma = Arrays.stream(a).average().orElse(0);
-    double mb = Arrays.stream(b).average().orElse(0);
-    double cov = 0;
-    double va = 0;
-    double vb = 0;
-    for (int i = 0; i < a.length; i++) {
-      cov += (a[i] - ma) * (b[i] - mb);
-      va += (a[i] - ma) * (a[i] - ma);
-      vb += (b[i] - mb) * (b[i] - mb);
-    }
-    return va == 0 || vb == 0 ? Double.NaN : cov / Math.sqrt(va * vb);
   }
 }
