@@ -237,11 +237,13 @@ public final class Metastore {
     }
   }
 
-  /** This JVM's classes, Derby's network server and engine: all the server JVM needs. */
+  /** This JVM's classes, Derby's network server and engine, Jackson: all the server JVM needs. */
   static String serverClasspath() {
     Set<String> entries = new LinkedHashSet<>();
     for (Class<?> c : List.of(MetastoreServer.class, NetworkServerControl.class,
-        org.apache.derby.jdbc.EmbeddedDriver.class)) {
+        org.apache.derby.jdbc.EmbeddedDriver.class, com.fasterxml.jackson.databind.ObjectMapper.class,
+        com.fasterxml.jackson.core.JsonFactory.class,
+        com.fasterxml.jackson.annotation.JsonProperty.class)) {
       CodeSource source = c.getProtectionDomain().getCodeSource();
       if (source == null || source.getLocation() == null) {
         return System.getProperty("java.class.path");

@@ -1,5 +1,8 @@
 package org.subnetatlas.jobs.catalog;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -9,24 +12,23 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@code <metastore>/server.json}: where the catalog server of one metastore directory listens and
  * the password its clients use. Written by the server once it answers, removed when it stops.
- * Plain JSON written by hand: the server JVM runs with Derby and this package alone on its
- * classpath, so it starts fast.
+ * The server JVM runs with Derby, Jackson and this package alone on its classpath, so it starts
+ * fast.
  *
  * @param port TCP port on 127.0.0.1
  * @param pid the server's process id
  * @param password the password of the catalog user; the file is readable by its owner only
  * @param startedAt when the server started (ISO-8601)
  */
-public record ServerFile(int port, long pid, String password, String startedAt) {
+public record ServerFile(@JsonProperty("port") int port, @JsonProperty("pid") long pid,
+    @JsonProperty("password") String password, @JsonProperty("started_at") String startedAt) {
 
   static final String NAME = "server.json";
-  private static final Pattern FIELD = Pattern.compile("\"(\\w+)\"\\s*:\\s*(\"([^\"]*)\"|(-?\\d+))");
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** The file in {@code dir}, or empty when there is none or it cannot be read as one. */
   public static Optional<ServerFile> read(Path dir) {
@@ -36,35 +38,17 @@ public record ServerFile(int port, long pid, String password, String startedAt) 
     } catch (IOException e) {
       return Optional.empty();  // none yet, or one being replaced: both mean "no server known"
     }
-    Matcher m = FIELD.matcher(text);
-    String port = null;
-    String pid = null;
-    String password = null;
-    String started = "";
-    while (m.find()) {
-      String value = m.group(3) != null ? m.group(3) : m.group(4);
-      switch (m.group(1)) {
-        case "port" -> port = value;
-        case "pid" -> pid = value;
-        case "password" -> password = value;
-        case "started_at" -> started = value;
-        default -> { }
-      }
-    }
-    if (port == null || pid == null || password == null) {
-      return Optional.empty();
-    }
     try {
-      return Optional.of(new ServerFile(Integer.parseInt(port), Long.parseLong(pid), password, started));
-    } catch (NumberFormatException e) {
-      return Optional.empty();
+      ServerFile f = JSON.readValue(text, ServerFile.class);
+      return f.port() > 0 && f.pid() > 0 && f.password() != null ? Optional.of(f) : Optional.empty();
+    } catch (JsonProcessingException e) {
+      return Optional.empty();  // damaged or not ours: no server known
     }
   }
 
   /** Writes the file whole (a temporary file moved into place), readable by its owner only. */
   void write(Path dir) throws IOException {
-    String json = "{\"port\": " + port + ", \"pid\": " + pid + ", \"password\": \"" + password
-        + "\", \"started_at\": \"" + startedAt + "\"}\n";
+    String json = JSON.writeValueAsString(this) + "\n";
     Path tmp = dir.resolve(NAME + "." + pid + ".tmp");
     Files.deleteIfExists(tmp);
     try {
