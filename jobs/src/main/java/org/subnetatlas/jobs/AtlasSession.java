@@ -1,9 +1,5 @@
 package org.subnetatlas.jobs;
 
-import org.subnetatlas.jobs.catalog.Metastore;
-import org.subnetatlas.jobs.catalog.MetastoreServer;
-import org.subnetatlas.jobs.settings.CommonKeys;
-import org.subnetatlas.transforms.BadInputException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,8 +17,14 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.subnetatlas.jobs.catalog.Metastore;
+import org.subnetatlas.jobs.catalog.MetastoreServer;
+import org.subnetatlas.jobs.settings.CommonKeys;
+import org.subnetatlas.jobs.sql.SqlGuardExtension;
+import org.subnetatlas.jobs.sql.SqlPolicy;
 import org.subnetatlas.schemas.TableDef;
 import org.subnetatlas.schemas.Tables;
+import org.subnetatlas.transforms.BadInputException;
 import org.subnetatlas.udfs.prediction.PredictUdf;
 import org.subnetatlas.udfs.spark.EvaluateUdf;
 import org.subnetatlas.udfs.spark.SpaceUdfs;

@@ -1,6 +1,5 @@
 package org.subnetatlas.jobs;
 
-import org.subnetatlas.transforms.BadInputException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -17,7 +16,10 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.hive.thriftserver.HiveThriftServer2;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.subnetatlas.jobs.sqlauth.SqlAuthentication;
+import org.subnetatlas.jobs.sql.SqlAuthentication;
+import org.subnetatlas.jobs.sql.SqlGuard;
+import org.subnetatlas.jobs.sql.SqlPolicy;
+import org.subnetatlas.transforms.BadInputException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

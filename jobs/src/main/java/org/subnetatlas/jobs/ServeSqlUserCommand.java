@@ -8,7 +8,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
-import org.subnetatlas.jobs.sqlauth.UsersFile;
+import org.subnetatlas.jobs.sql.UsersFile;
 import org.subnetatlas.transforms.BadInputException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -1,6 +1,5 @@
 package org.subnetatlas.jobs;
 
-import org.subnetatlas.transforms.BadInputException;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,6 +7,9 @@ import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.subnetatlas.jobs.sql.SqlGuard;
+import org.subnetatlas.jobs.sql.SqlPolicy;
+import org.subnetatlas.transforms.BadInputException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -1,5 +1,6 @@
 package org.subnetatlas.jobs;
 
+import org.subnetatlas.jobs.sql.SqlPolicy;
 import org.subnetatlas.transforms.BadInputException;
 import picocli.CommandLine.Option;
 

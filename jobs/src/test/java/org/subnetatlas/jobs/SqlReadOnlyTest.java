@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.subnetatlas.jobs.CliTest.Result;
+import org.subnetatlas.jobs.sql.SqlGuardTest;
 
 /**
  * The analysts' SQL surfaces are read-only unless told otherwise: {@code atlas sql} and

@@ -1,4 +1,4 @@
-package org.subnetatlas.jobs.sqlauth;
+package org.subnetatlas.jobs.sql;
 
 import java.nio.file.Paths;
 import java.util.Arrays;

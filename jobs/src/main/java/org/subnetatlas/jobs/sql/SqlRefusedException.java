@@ -1,4 +1,4 @@
-package org.subnetatlas.jobs;
+package org.subnetatlas.jobs.sql;
 
 import org.subnetatlas.transforms.BadInputException;
 

@@ -1,6 +1,7 @@
-package org.subnetatlas.jobs;
+package org.subnetatlas.jobs.sql;
 
 import org.apache.spark.SparkConf;
+import org.subnetatlas.jobs.AtlasConfig;
 
 /**
  * What the analysts' SQL surfaces let a statement do, carried to every session of the process in
@@ -11,23 +12,23 @@ import org.apache.spark.SparkConf;
  * @param evaluate whether {@code atlas_evaluate} may be called at all
  * @param maxEvaluateRows the most sub-networks one statement may evaluate; 0 for no bound
  */
-record SqlPolicy(boolean readOnly, boolean evaluate, long maxEvaluateRows) {
+public record SqlPolicy(boolean readOnly, boolean evaluate, long maxEvaluateRows) {
 
-  static final String READ_ONLY = AtlasConfig.PREFIX + "sql.read-only";
-  static final String EVALUATE = AtlasConfig.PREFIX + "sql.evaluate";
-  static final String MAX_EVALUATE_ROWS = AtlasConfig.PREFIX + "sql.max-evaluate-rows";
+  public static final String READ_ONLY = AtlasConfig.PREFIX + "sql.read-only";
+  public static final String EVALUATE = AtlasConfig.PREFIX + "sql.evaluate";
+  public static final String MAX_EVALUATE_ROWS = AtlasConfig.PREFIX + "sql.max-evaluate-rows";
 
   /** {@code atlas sql}: one analyst's own process, so {@code atlas_evaluate} is unbounded. */
-  static SqlPolicy forCli(boolean allowWrites) {
+  public static SqlPolicy forCli(boolean allowWrites) {
     return new SqlPolicy(!allowWrites, true, 0);
   }
 
-  static SqlPolicy fromConf(SparkConf conf) {
+  public static SqlPolicy fromConf(SparkConf conf) {
     return new SqlPolicy(conf.getBoolean(READ_ONLY, true), conf.getBoolean(EVALUATE, false),
         conf.getLong(MAX_EVALUATE_ROWS, 0));
   }
 
-  void toConf(java.util.function.BiConsumer<String, String> set) {
+  public void toConf(java.util.function.BiConsumer<String, String> set) {
     set.accept(READ_ONLY, String.valueOf(readOnly));
     set.accept(EVALUATE, String.valueOf(evaluate));
     set.accept(MAX_EVALUATE_ROWS, String.valueOf(maxEvaluateRows));

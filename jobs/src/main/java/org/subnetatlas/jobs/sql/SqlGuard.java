@@ -1,4 +1,4 @@
-package org.subnetatlas.jobs;
+package org.subnetatlas.jobs.sql;
 
 import java.util.List;
 import java.util.Optional;
@@ -30,7 +30,7 @@ import scala.runtime.BoxedUnit;
  * query is checked here like any other (and again whenever it is read). Global temporary views
  * are refused: every session of a shared server sees them.
  */
-final class SqlGuard {
+public final class SqlGuard {
 
   private static final String LOGICAL = "org.apache.spark.sql.catalyst.plans.logical.";
   private static final String ANALYSIS = "org.apache.spark.sql.catalyst.analysis.";

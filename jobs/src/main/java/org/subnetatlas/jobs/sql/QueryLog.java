@@ -1,4 +1,4 @@
-package org.subnetatlas.jobs.sqlauth;
+package org.subnetatlas.jobs.sql;
 
 import java.time.Instant;
 import java.util.regex.Pattern;

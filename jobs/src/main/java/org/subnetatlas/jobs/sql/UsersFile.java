@@ -1,8 +1,8 @@
-package org.subnetatlas.jobs.sqlauth;
+package org.subnetatlas.jobs.sql;
 
 import static java.util.Objects.requireNonNull;
-import static org.subnetatlas.jobs.sqlauth.PasswordHash.ALGORITHM;
-import static org.subnetatlas.jobs.sqlauth.PasswordHash.MIN_ITERATIONS;
+import static org.subnetatlas.jobs.sql.PasswordHash.ALGORITHM;
+import static org.subnetatlas.jobs.sql.PasswordHash.MIN_ITERATIONS;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;

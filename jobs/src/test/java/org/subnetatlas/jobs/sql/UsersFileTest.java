@@ -1,4 +1,4 @@
-package org.subnetatlas.jobs.sqlauth;
+package org.subnetatlas.jobs.sql;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package org.subnetatlas.jobs;
+package org.subnetatlas.jobs.sql;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -21,10 +21,10 @@ import org.subnetatlas.udfs.spark.EvaluateUdf;
  * analysts' surfaces analyse them: every kind of write is refused whatever its spelling, queries
  * and harmless commands pass, and atlas_evaluate is held to its bound.
  */
-class SqlGuardTest {
+public class SqlGuardTest {
 
   /** Statements that change tables, files, the catalog or the session's code; each names its kind. */
-  static final List<String> WRITES = List.of(
+  public static final List<String> WRITES = List.of(
       "INSERT INTO a.t VALUES (3, 'c')",
       "INSERT OVERWRITE a.t SELECT * FROM a.t",
       "INSERT INTO a.p VALUES (3)",
@@ -75,7 +75,7 @@ class SqlGuardTest {
       "  delete   FROM a.t");
 
   /** Queries and commands that change nothing persistent. */
-  static final List<String> READS = List.of(
+  public static final List<String> READS = List.of(
       "SELECT * FROM a.t",
       "SELECT count(*) FROM a.t VERSION AS OF 0",
       "WITH c AS (SELECT * FROM a.t) SELECT * FROM c JOIN a.v USING (x)",

@@ -1,4 +1,6 @@
-package org.subnetatlas.jobs;
+package org.subnetatlas.jobs.sql;
+
+import static org.apache.spark.sql.functions.udf;
 
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkEnv;
@@ -8,14 +10,14 @@ import org.apache.spark.sql.catalyst.FunctionIdentifier;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.ExpressionInfo;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.subnetatlas.jobs.AtlasConfig;
+import org.subnetatlas.jobs.AtlasSession;
 import org.subnetatlas.udfs.spark.EvaluateUdf;
 import scala.Tuple3;
 import scala.collection.JavaConverters;
 import scala.collection.Seq;
 import scala.runtime.AbstractFunction1;
 import scala.runtime.BoxedUnit;
-
-import static org.apache.spark.sql.functions.udf;
 
 /**
  * The analysts' SQL surfaces' session extension (listed in {@code spark.sql.extensions} by
