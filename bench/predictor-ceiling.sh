@@ -24,8 +24,10 @@ stats=$(./atlas sql --warehouse "$WAREHOUSE" --format csv \
        AND a.space = '$SPACE' GROUP BY m.arch_id)" \
   | tail -n +2)
 best=$(./atlas sql --warehouse "$WAREHOUSE" --format csv \
-  "SELECT model, feature_set, n_train, n_test, round(kendall_tau, 3) FROM atlas.predictors
-   WHERE build_date = DATE'$DATE' AND space = '$SPACE' AND target = 'top1' ORDER BY kendall_tau DESC" | tail -n +2)
+  "SELECT model, feature_set, n_train, n_selection, n_test, round(selection_kendall_tau, 3),
+     round(kendall_tau, 3), is_best FROM atlas.predictors
+   WHERE build_date = DATE'$DATE' AND space = '$SPACE' AND target = 'top1'
+   ORDER BY selection_kendall_tau DESC" | tail -n +2)
 python3 - "$stats" "$best" <<'PY'
 import math, sys
 count, var_m, noise, n = (float(x) for x in sys.argv[1].split(","))
@@ -41,7 +43,8 @@ for goal in (0.9, 0.95):
     # noise variance allowed at this spread, scaled from the present n (noise ~ 1/n)
     allowed = var_t * (1 / r ** 2 - 1)
     print(f"held-out images per sub-network for a ceiling of {goal}: {n * noise / allowed:,.0f}")
-print("recorded top-1 predictors (model, features, n_train, n_test, tau):")
+print("recorded top-1 predictors, best on selection first (model, features, n_train, "
+      "n_selection, n_test, selection tau, test tau, is_best):")
 for line in sys.argv[2].splitlines():
     print("  " + line)
 PY

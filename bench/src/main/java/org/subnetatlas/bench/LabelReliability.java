@@ -69,7 +69,7 @@ public final class LabelReliability {
         }
         int comma = line.indexOf(',');  // arch_id,encoding
         String id = line.substring(0, comma);
-        if (PredictorModels.isHeldOut(id, heldOut)) {  // the split train-predictor scores on
+        if (PredictorModels.role(id, heldOut, 0) == PredictorModels.Role.TEST) {  // train-predictor's test split
           ids.add(id);
           archs.add(space.parse(line.substring(comma + 1)));
         }

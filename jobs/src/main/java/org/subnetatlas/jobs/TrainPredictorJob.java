@@ -26,7 +26,7 @@ public final class TrainPredictorJob extends StageCommand {
 
   public TrainPredictorJob() {
     super(options("--space", CommonKeys.SPACE, "--max-train-records", MAX_RECORDS,
-        "--models", MODELS, "--held-out-percent", HELD_OUT));
+        "--models", MODELS, "--held-out-percent", HELD_OUT, "--selection-percent", SELECTION));
   }
 
   @Override
@@ -47,7 +47,7 @@ public final class TrainPredictorJob extends StageCommand {
     @Override
     public void validate(AtlasConfig config) {
       mbConvSpace(config, "predictors cover");
-      HELD_OUT.get(config);
+      shares(config);
       MAX_RECORDS.get(config);
       proxies(config);
       kinds(config);
@@ -58,7 +58,7 @@ public final class TrainPredictorJob extends StageCommand {
     @Override
     public void run(SparkSession spark, AtlasConfig config, LocalDate buildDate, RunRecorder run) {
       PredictorTraining.run(spark, new PredictorTraining.Request(CommonKeys.SPACE.get(config),
-          buildDate, config.warehouse(), config.data(), run.runId(), HELD_OUT.get(config),
+          buildDate, config.warehouse(), config.data(), run.runId(), shares(config),
           MAX_RECORDS.get(config), kinds(config), modelSettings(config), proxies(config)),
           run::count);
     }

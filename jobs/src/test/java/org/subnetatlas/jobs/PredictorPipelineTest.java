@@ -86,7 +86,8 @@ class PredictorPipelineTest {
   void trainPredictorRecordsScoredModelsAndProxies() {
     stage("train-predictor", PREDICTOR);
     assertEquals(List.of("48"), sql("SELECT count(*) FROM atlas.arch_features"));
-    List<String> rows = sql("SELECT target, model, feature_set, n_train + n_test, kendall_tau BETWEEN -1 AND 1, "
+    List<String> rows = sql("SELECT target, model, feature_set, n_train + n_selection + n_test, "
+        + "kendall_tau BETWEEN -1 AND 1 AND selection_kendall_tau BETWEEN -1 AND 1, "
         + "rmse >= 0, size(trained_on) FROM atlas.predictors ORDER BY feature_set, model");
     assertEquals(8, rows.size(), rows.toString());
     for (String r : rows) {
@@ -187,7 +188,7 @@ class PredictorPipelineTest {
     // a rerun with one model keeps the other rows, and the best is chosen over all of them
     stage("train-predictor", "--models", "linear", "--held-out-percent", "30");
     assertEquals(before, sql("SELECT model, feature_set, kendall_tau FROM atlas.predictors ORDER BY 1, 2"));
-    assertEquals(sql("SELECT model, feature_set FROM atlas.predictors ORDER BY kendall_tau DESC LIMIT 1"),
+    assertEquals(sql("SELECT model, feature_set FROM atlas.predictors ORDER BY selection_kendall_tau DESC LIMIT 1"),
         sql("SELECT model, feature_set FROM atlas.predictors WHERE is_best"));
   }
 

@@ -67,12 +67,14 @@ public final class PredictorTables {
     public static final String FEATURES = "features";
     public static final String TRAINED_ON = "trained_on";
     public static final String IS_BEST = "is_best";
+    public static final String N_SELECTION = "n_selection";
+    public static final String SELECTION_KENDALL_TAU = "selection_kendall_tau";
     public static final String RUN_ID = "run_id";
     public static final String CREATED_AT = "created_at";
 
     public static final TableDef TABLE = new TableDef(
         "predictors",
-        "MLlib predictors of top-1 (and latency) with held-out Kendall tau, Spearman rho and RMSE",
+        "Predictors of top-1 (and latency): fitted on the train split, chosen on the selection split, reported on the test split",
         new StructType()
             .add(BUILD_DATE, DateType, false)
             .add(SPACE, StringType, false)
@@ -80,17 +82,20 @@ public final class PredictorTables {
             .add(MODEL, StringType, false, "gbt | random_forest | linear")
             .add(FEATURE_SET, StringType, false, "encoding (choices, MACs, params) | encoding+proxies")
             .add(N_TRAIN, IntegerType, false)
-            .add(N_TEST, IntegerType, false, "held-out rows: first 8 hex digits of arch_id mod 100 < held-out percent")
-            .add(KENDALL_TAU, DoubleType, true)
-            .add(SPEARMAN_RHO, DoubleType, true)
-            .add(RMSE, DoubleType, true)
+            .add(N_TEST, IntegerType, false, "test rows: first 8 hex digits of arch_id mod 100 < held-out percent")
+            .add(KENDALL_TAU, DoubleType, true, "on the test split, which neither fitting nor choosing saw")
+            .add(SPEARMAN_RHO, DoubleType, true, "on the test split")
+            .add(RMSE, DoubleType, true, "on the test split")
             .add(MODEL_PATH, StringType, false, "Spark ML model folder under <warehouse>/predictors")
             .add(FEATURES, StringType, false, "feature names in vector order, JSON")
             .add(TRAINED_ON, DataTypes.createMapType(StringType, LongType), false,
                 "Delta version of each table read")
-            .add(IS_BEST, BooleanType, false, "highest held-out Kendall tau for this date, space and target")
+            .add(IS_BEST, BooleanType, false, "highest selection_kendall_tau for this date, space and target")
             .add(RUN_ID, StringType, false)
-            .add(CREATED_AT, TimestampType, false),
+            .add(CREATED_AT, TimestampType, false)
+            .add(N_SELECTION, IntegerType, true,
+                "selection rows: the next selection percent of arch_id buckets after the test ones")
+            .add(SELECTION_KENDALL_TAU, DoubleType, true, "on the selection split: what is_best is chosen by"),
         List.of(BUILD_DATE, SPACE, TARGET, MODEL, FEATURE_SET), List.of(), DELTA_PROPS);
 
     private Predictors() {}

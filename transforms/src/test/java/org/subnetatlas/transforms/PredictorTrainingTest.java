@@ -114,17 +114,18 @@ class PredictorTrainingTest extends SparkTestBase {
   }
 
   @Test
-  void splitHoldsOutByArchIdAndCapsTrainingInTheOrderGiven() {
+  void splitIsByArchIdIntoTestSelectionAndTrainAndCapsTrainingInTheOrderGiven() {
     List<Row> rows = List.of(labelled(archId(50, 1), 0.81, null, 1),
         labelled(archId(3, 2), 0.82, null, 2), labelled(archId(60, 3), 0.83, null, 3),
-        labelled(archId(70, 4), 0.84, null, 4), labelled(archId(19, 5), 0.85, null, 5));
+        labelled(archId(70, 4), 0.84, null, 4), labelled(archId(19, 5), 0.85, null, 5),
+        labelled(archId(20, 6), 0.86, null, 6), labelled(archId(34, 7), 0.87, null, 7),
+        labelled(archId(35, 8), 0.88, null, 8));
     Target t = new Target(DATE, SPACE, Measurements.TOP1, FeatureSet.ENCODING);
-    Split s = PredictorFits.split(rows, t, Map.of(), 20, 2);
+    Split s = PredictorFits.split(rows, t, Map.of(), new PredictorFits.Shares(20, 15), 2);
 
-    assertEquals(List.of(archId(50, 1), archId(60, 3)),
-        s.train().stream().map(r -> r.<String>getAs(PredictorModels.ARCH_ID)).toList());
-    assertEquals(List.of(archId(3, 2), archId(19, 5)),
-        s.test().stream().map(r -> r.<String>getAs(PredictorModels.ARCH_ID)).toList());
+    assertEquals(List.of(archId(50, 1), archId(60, 3)), ids(s.train()));
+    assertEquals(List.of(archId(20, 6), archId(34, 7)), ids(s.selection()));
+    assertEquals(List.of(archId(3, 2), archId(19, 5)), ids(s.test()));
     Row first = s.train().get(0);
     assertEquals(0.81, first.<Double>getAs(PredictorModels.LABEL));
     assertArrayEquals(FeatureEncoder.vector(SPACE, SPACE.parse(rows.get(0).getAs(Architectures.ENCODING)),
@@ -132,19 +133,30 @@ class PredictorTrainingTest extends SparkTestBase {
 
     Target withProxies = new Target(DATE, SPACE, Measurements.TOP1, FeatureSet.ENCODING_PROXIES);
     IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> PredictorFits.split(rows, withProxies, Map.of(), 20, 2));
+        () -> PredictorFits.split(rows, withProxies, Map.of(), new PredictorFits.Shares(20, 15), 2));
     assertEquals("arch " + archId(50, 1) + " has no proxies after scoring", e.getMessage());
+  }
+
+  private static List<String> ids(List<Row> rows) {
+    return rows.stream().map(r -> r.<String>getAs(PredictorModels.ARCH_ID)).toList();
+  }
+
+  @Test
+  void sharesLeaveAtLeastATenthToTrainOn() {
+    assertThrows(IllegalArgumentException.class, () -> new PredictorFits.Shares(50, 41));
+    assertThrows(IllegalArgumentException.class, () -> new PredictorFits.Shares(20, 0));
+    assertEquals(PredictorModels.Role.TRAIN, PredictorModels.role(archId(90, 1), 45, 45));
   }
 
   @Test
   void tooFewRowsSkipLatencyButAreBadInputForTopOne() {
-    Split small = new Split(List.of(), List.of());
+    Split small = new Split(List.of(), List.of(), List.of());
     assertFalse(PredictorFits.enough(small,
         new Target(DATE, SPACE, Measurements.LATENCY_P50_MS, FeatureSet.ENCODING)));
     BadInputException e = assertThrows(BadInputException.class, () -> PredictorFits.enough(small,
         new Target(DATE, SPACE, Measurements.TOP1, FeatureSet.ENCODING)));
-    assertEquals("top1: 0 training and 0 held-out sub-networks for 2026-11-30; need at least 10 and 5",
-        e.getMessage());
+    assertEquals("top1: 0 training, 0 selection and 0 test sub-networks for 2026-11-30; need at "
+        + "least 10, 5 and 5", e.getMessage());
   }
 
   @Test
@@ -158,16 +170,17 @@ class PredictorTrainingTest extends SparkTestBase {
   void fitAllSavesEachModelAndDescribesItAsAPredictorsRow() throws Exception {
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < 40; i++) {
-      Row r = labelled(archId(i % 4 == 0 ? 5 : 55, i), 0, null, i);
+      Row r = labelled(archId(i % 4 == 0 ? 5 : i % 4 == 1 ? 25 : 55, i), 0, null, i);
       // a label the encoding's log MACs explains, so a linear fit ranks it well
       double top1 = Math.log(SPACE.cost(SPACE.parse(r.getAs(Architectures.ENCODING))).macs());
       rows.add(labelled(r.getAs(Measurements.ARCH_ID), top1, null, i));
     }
     Target t = new Target(DATE, SPACE, Measurements.TOP1, FeatureSet.ENCODING);
-    Split split = PredictorFits.split(rows, t, Map.of(), 20, 1000);
+    PredictorFits.Shares shares = new PredictorFits.Shares(20, 20);
+    Split split = PredictorFits.split(rows, t, Map.of(), shares, 1000);
     Path root = Files.createTempDirectory("atlas-predictor-fits");
     PredictorTraining.Request req = new PredictorTraining.Request("mbv3-tiny", DATE,
-        root.toString(), "unused", "run-1", 20, 1000, List.of(PredictorModels.Kind.LINEAR),
+        root.toString(), "unused", "run-1", shares, 1000, List.of(PredictorModels.Kind.LINEAR),
         new PredictorModels.Settings(5, 3, 5, 1), new TrainingData.Proxies(7, 32, 1));
     Map<String, Long> read = new LinkedHashMap<>(Map.of("atlas.measurements", 4L));
     Map<String, Long> counts = new LinkedHashMap<>();
@@ -179,9 +192,12 @@ class PredictorTrainingTest extends SparkTestBase {
     assertEquals(Date.valueOf(DATE), r.getAs(Predictors.BUILD_DATE));
     assertEquals("linear", r.getAs(Predictors.MODEL));
     assertEquals("encoding", r.getAs(Predictors.FEATURE_SET));
-    assertEquals(30, (int) r.<Integer>getAs(Predictors.N_TRAIN));
+    assertEquals(20, (int) r.<Integer>getAs(Predictors.N_TRAIN));
+    assertEquals(10, (int) r.<Integer>getAs(Predictors.N_SELECTION));
     assertEquals(10, (int) r.<Integer>getAs(Predictors.N_TEST));
     assertTrue(r.<Double>getAs(Predictors.KENDALL_TAU) > 0.8, "tau " + r.getAs(Predictors.KENDALL_TAU));
+    assertTrue(r.<Double>getAs(Predictors.SELECTION_KENDALL_TAU) > 0.8,
+        "selection tau " + r.getAs(Predictors.SELECTION_KENDALL_TAU));
     assertEquals(PredictorFits.modelPath(req.warehouse(), t, PredictorModels.Kind.LINEAR),
         r.getAs(Predictors.MODEL_PATH));
     assertTrue(Files.isDirectory(Path.of(r.<String>getAs(Predictors.MODEL_PATH))));
@@ -192,12 +208,14 @@ class PredictorTrainingTest extends SparkTestBase {
     assertEquals(Map.of("models", 1L), counts);
   }
 
+  /** A predictors row with {@code tau} on the selection split and its negation on the test split. */
   private static Row predictor(String target, String model, String set, Double tau, boolean best) {
     return RowBuilder.of(Predictors.TABLE.schema())
         .set(Predictors.BUILD_DATE, Date.valueOf(DATE)).set(Predictors.SPACE, "mbv3-tiny")
         .set(Predictors.TARGET, target).set(Predictors.MODEL, model)
         .set(Predictors.FEATURE_SET, set).set(Predictors.N_TRAIN, 30).set(Predictors.N_TEST, 10)
-        .set(Predictors.KENDALL_TAU, tau).set(Predictors.MODEL_PATH, "p/" + model)
+        .set(Predictors.SELECTION_KENDALL_TAU, tau)
+        .set(Predictors.KENDALL_TAU, tau == null ? null : -tau).set(Predictors.MODEL_PATH, "p/" + model)
         .set(Predictors.FEATURES, "{}").set(Predictors.TRAINED_ON,
             scala.collection.JavaConverters.mapAsScalaMap(new LinkedHashMap<String, Long>()))
         .set(Predictors.IS_BEST, best).set(Predictors.RUN_ID, "run-0")
@@ -209,7 +227,7 @@ class PredictorTrainingTest extends SparkTestBase {
   }
 
   @Test
-  void bestIsTheHighestTauPerTargetAndTheFirstOfEqualOnes() {
+  void bestIsTheHighestSelectionTauPerTargetAndTheFirstOfEqualOnes() {
     List<Row> rows = new ArrayList<>(List.of(
         predictor("top1", "gbt", "encoding", 0.3, false),
         predictor("top1", "linear", "encoding", 0.5, false),
@@ -219,7 +237,8 @@ class PredictorTrainingTest extends SparkTestBase {
     BestPredictors.markBest(rows);
     assertEquals(List.of(false, true, false, false, true), bestFlags(rows));
     assertEquals("linear", rows.get(1).getAs(Predictors.MODEL));
-    assertEquals(0.5, rows.get(1).<Double>getAs(Predictors.KENDALL_TAU));
+    // chosen on selection: the test figure (here the lowest) plays no part
+    assertEquals(-0.5, rows.get(1).<Double>getAs(Predictors.KENDALL_TAU));
   }
 
   @Test
@@ -234,7 +253,7 @@ class PredictorTrainingTest extends SparkTestBase {
     assertEquals(1, kept.size());
     assertEquals("linear", kept.get(0).getAs(Predictors.MODEL));
     assertEquals(List.of(false), bestFlags(kept));
-    assertEquals(0.6, kept.get(0).<Double>getAs(Predictors.KENDALL_TAU));
+    assertEquals(0.6, kept.get(0).<Double>getAs(Predictors.SELECTION_KENDALL_TAU));
     assertTrue(BestPredictors.notRetrained(spark, DATE.plusDays(1), "mbv3-tiny", List.of()).isEmpty());
   }
 }

@@ -6,6 +6,7 @@ import org.subnetatlas.jobs.AtlasConfig;
 import org.subnetatlas.spaces.MbConvSpace;
 import org.subnetatlas.spaces.Spaces;
 import org.subnetatlas.transforms.BadInputException;
+import org.subnetatlas.transforms.prediction.PredictorFits;
 import org.subnetatlas.udfs.prediction.MlpMember;
 import org.subnetatlas.udfs.prediction.MlpRegressionModel;
 import org.subnetatlas.udfs.prediction.MlpRegressionModel.View;
@@ -18,8 +19,12 @@ public final class PredictorKeys {
   private static final MlpRegressionModel.Settings D = PredictorModels.Settings.defaultMlp(0);
   private static final MlpMember.Settings M = D.member();
 
-  public static final Setting.Int HELD_OUT = Setting.ofInt("predictor.held-out-percent", 20, 1, 90,
-      "Share of sub-networks held out (by arch_id hash).");
+  public static final Setting.Int HELD_OUT = Setting.ofInt("predictor.held-out-percent", 20, 1, 89,
+      "Share of sub-networks in the test split (by arch_id hash): the reported figures, which"
+          + " nothing fits or chooses on.");
+  public static final Setting.Int SELECTION = Setting.ofInt("predictor.selection-percent", 20, 1,
+      89, "Share of sub-networks in the selection split (by arch_id hash): the best model is"
+          + " chosen on it.");
   public static final Setting.Int MAX_RECORDS = Setting.ofInt("predictor.max-train-records", 1000,
       10, 10_000_000, "Cap on training records (held-out rows are never used).");
   public static final Setting.Text MODELS = Setting.ofText("predictor.models",
@@ -59,6 +64,17 @@ public final class PredictorKeys {
       "atlas_predict_top1 uses the best predictor of this build date (YYYY-MM-DD) instead of the newest.");
 
   private PredictorKeys() {}
+
+  /** The test and selection shares, or bad input naming both settings. */
+  public static PredictorFits.Shares shares(AtlasConfig config) {
+    int test = HELD_OUT.get(config);
+    int selection = SELECTION.get(config);
+    if (test + selection > 90) {
+      throw new BadInputException(HELD_OUT.key() + "=" + test + " and " + SELECTION.key() + "="
+          + selection + ": together at most 90, so at least 10% of sub-networks remain to train on");
+    }
+    return new PredictorFits.Shares(test, selection);
+  }
 
   /**
    * The configured space, or bad input when it is not an MBConv space ({@code whatCovers}, e.g.

@@ -23,8 +23,9 @@ import org.subnetatlas.schemas.PredictorTables.Predictors;
 import org.subnetatlas.schemas.RowBuilder;
 
 /**
- * Which of a date's predictors is best per target (highest held-out Kendall tau), chosen over
- * every row the date holds so that one MERGE leaves exactly one best per target.
+ * Which of a date's predictors is best per target: the highest Kendall tau on the selection
+ * split, so the test split's figures stay untouched by the choice. Chosen over every row the date
+ * holds so that one MERGE leaves exactly one best per target.
  */
 public final class BestPredictors {
 
@@ -79,12 +80,12 @@ public final class BestPredictors {
   }
 
   /**
-   * Sets is_best on the highest held-out Kendall tau per target (null counts as lowest; of equal
-   * ones the first in {@code rows} wins).
+   * Sets is_best on the highest selection-split Kendall tau per target (null counts as lowest; of
+   * equal ones the first in {@code rows} wins).
    */
   public static void markBest(List<Row> rows) {
     Map<String, Row> best = new HashMap<>();
-    Comparator<Row> byTau = Comparator.comparingDouble(BestPredictors::tauOrBelowAny);
+    Comparator<Row> byTau = Comparator.comparingDouble(BestPredictors::selectionTauOrBelowAny);
     for (Row r : rows) {
       best.merge(r.getAs(Predictors.TARGET), r, (a, b) -> byTau.compare(b, a) > 0 ? b : a);
     }
@@ -94,18 +95,19 @@ public final class BestPredictors {
         rows.set(i, withIsBest(r, true));
       }
     }
-    best.forEach((t, r) -> LOG.info("train-predictor: best {} predictor: {} on {}, Kendall tau {}",
-        t, r.getAs(Predictors.MODEL), r.getAs(Predictors.FEATURE_SET),
-        PredictorFits.fmt(tau(r))));
+    best.forEach((t, r) -> LOG.info("train-predictor: best {} predictor: {} on {}, chosen at "
+            + "selection Kendall tau {}; its test Kendall tau {}", t, r.getAs(Predictors.MODEL),
+        r.getAs(Predictors.FEATURE_SET), PredictorFits.fmt(tau(r, Predictors.SELECTION_KENDALL_TAU)),
+        PredictorFits.fmt(tau(r, Predictors.KENDALL_TAU))));
   }
 
-  private static double tau(Row r) {
-    int i = SCHEMA.fieldIndex(Predictors.KENDALL_TAU);
+  private static double tau(Row r, String column) {
+    int i = SCHEMA.fieldIndex(column);
     return r.isNullAt(i) ? Double.NaN : r.getDouble(i);
   }
 
-  private static double tauOrBelowAny(Row r) {
-    int i = SCHEMA.fieldIndex(Predictors.KENDALL_TAU);
-    return r.isNullAt(i) ? -2 : r.getDouble(i);
+  private static double selectionTauOrBelowAny(Row r) {
+    double tau = tau(r, Predictors.SELECTION_KENDALL_TAU);
+    return Double.isNaN(tau) ? -2 : tau;
   }
 }

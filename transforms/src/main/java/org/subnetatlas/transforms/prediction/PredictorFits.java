@@ -29,20 +29,31 @@ import org.subnetatlas.udfs.prediction.PredictUdf;
 import org.subnetatlas.udfs.prediction.PredictorModels;
 
 /**
- * One target on one feature set: the fixed split into training and held-out rows, then each
- * configured model fitted, scored on the held-out rows, saved under the warehouse and described
- * as an {@code atlas.predictors} row.
+ * One target on one feature set: the fixed split into training, selection and test rows, then
+ * each configured model fitted on training, scored on selection (what picks the best) and on test
+ * (what is reported), saved under the warehouse and described as an {@code atlas.predictors} row.
  */
 public final class PredictorFits {
 
   private static final Logger LOG = LoggerFactory.getLogger(PredictorFits.class);
 
-  /** Fewest training and held-out rows a predictor is fitted and scored on. */
+  /** Fewest training, selection and test rows a predictor is fitted and scored on. */
   static final int MIN_TRAIN = 10;
+  static final int MIN_SELECTION = 5;
   static final int MIN_TEST = 5;
 
-  /** Rows ({@link PredictorModels#SCHEMA}) a model trains on and is scored on. */
-  public record Split(List<Row> train, List<Row> test) {}
+  /** Rows ({@link PredictorModels#SCHEMA}) a model trains on, is chosen on and is reported on. */
+  public record Split(List<Row> train, List<Row> selection, List<Row> test) {}
+
+  /** Shares of the architectures in the test and selection splits, percent, by arch_id hash. */
+  public record Shares(int testPercent, int selectionPercent) {
+    public Shares {
+      if (testPercent < 1 || selectionPercent < 1 || testPercent + selectionPercent > 90) {
+        throw new IllegalArgumentException("test " + testPercent + "% and selection "
+            + selectionPercent + "% must each be at least 1% and leave at least 10% to train on");
+      }
+    }
+  }
 
   /** What a fit is for: the date, the space, the target and the features. */
   public record Target(LocalDate buildDate, MbConvSpace space, String target, FeatureSet set) {}
@@ -50,14 +61,15 @@ public final class PredictorFits {
   private PredictorFits() {}
 
   /**
-   * {@code labelled} ({@code arch_id}, the target, {@code encoding}) as feature rows: held out
-   * by arch_id hash, the others for training up to {@code maxTrain} in the order given.
+   * {@code labelled} ({@code arch_id}, the target, {@code encoding}) as feature rows: test and
+   * selection by arch_id hash, the others for training up to {@code maxTrain} in the order given.
    *
    * @throws IllegalStateException when the feature set needs proxies a sub-network lacks
    */
   public static Split split(List<Row> labelled, Target t, Map<String, double[]> proxies,
-      int heldOutPercent, int maxTrain) {
+      Shares shares, int maxTrain) {
     List<Row> train = new ArrayList<>();
+    List<Row> selection = new ArrayList<>();
     List<Row> test = new ArrayList<>();
     for (Row r : labelled) {
       String archId = r.getAs(Measurements.ARCH_ID);
@@ -68,13 +80,17 @@ public final class PredictorFits {
       double[] v = FeatureEncoder.vector(t.space(),
           t.space().parse((String) r.getAs(Architectures.ENCODING)), t.set(), p);
       Row row = PredictorModels.row(archId, r.<Double>getAs(t.target()), v);
-      if (PredictorModels.isHeldOut(archId, heldOutPercent)) {
-        test.add(row);
-      } else if (train.size() < maxTrain) {
-        train.add(row);
+      switch (PredictorModels.role(archId, shares.testPercent(), shares.selectionPercent())) {
+        case TEST -> test.add(row);
+        case SELECTION -> selection.add(row);
+        case TRAIN -> {
+          if (train.size() < maxTrain) {
+            train.add(row);
+          }
+        }
       }
     }
-    return new Split(train, test);
+    return new Split(train, selection, test);
   }
 
   /**
@@ -84,16 +100,20 @@ public final class PredictorFits {
    */
   public static boolean enough(Split split, Target t) {
     int train = split.train().size();
+    int selection = split.selection().size();
     int test = split.test().size();
-    if ((train < MIN_TRAIN || test < MIN_TEST) && t.target().equals(Measurements.LATENCY_P50_MS)) {
-      LOG.warn("train-predictor: {} predictor on {} skipped: {} training and {} held-out "
-          + "sub-networks with latency for {}; it needs at least 10 and 5 (run `atlas measure`)",
-          t.target(), t.set().label(), train, test, t.buildDate());
+    boolean enough = train >= MIN_TRAIN && selection >= MIN_SELECTION && test >= MIN_TEST;
+    String counts = train + " training, " + selection + " selection and " + test + " test";
+    if (!enough && t.target().equals(Measurements.LATENCY_P50_MS)) {
+      LOG.warn("train-predictor: {} predictor on {} skipped: {} sub-networks with latency for {}; "
+          + "it needs at least {}, {} and {} (run `atlas measure`)", t.target(), t.set().label(),
+          counts, t.buildDate(), MIN_TRAIN, MIN_SELECTION, MIN_TEST);
       return false;
     }
-    if (train < MIN_TRAIN || test < MIN_TEST) {
-      throw new BadInputException(t.target() + ": " + train + " training and " + test
-          + " held-out sub-networks for " + t.buildDate() + "; need at least 10 and 5");
+    if (!enough) {
+      throw new BadInputException(t.target() + ": " + counts + " sub-networks for "
+          + t.buildDate() + "; need at least " + MIN_TRAIN + ", " + MIN_SELECTION + " and "
+          + MIN_TEST);
     }
     return true;
   }
@@ -111,6 +131,7 @@ public final class PredictorFits {
   public static List<Row> fitAll(SparkSession spark, PredictorTraining.Request req, Target t,
       Split split, Map<String, Long> read, ObjLongConsumer<String> counts) {
     Dataset<Row> trainDf = PredictorModels.frame(spark, split.train()).persist();
+    Dataset<Row> selectionDf = PredictorModels.frame(spark, split.selection()).persist();
     Dataset<Row> testDf = PredictorModels.frame(spark, split.test()).persist();
     List<Row> out = new ArrayList<>();
     MbConvSpace mb = t.space();
@@ -124,12 +145,14 @@ public final class PredictorFits {
       for (PredictorModels.Kind kind : req.kinds()) {
         long t0 = System.nanoTime();
         PredictionModel<Vector, ?> model = PredictorModels.fit(kind, trainDf, req.models(), inputs);
+        PredictorModels.Score sel = PredictorModels.score(model, selectionDf);
         PredictorModels.Score s = PredictorModels.score(model, testDf);
         String path = modelPath(req.warehouse(), t, kind);
         PredictorModels.save(model, path);
-        LOG.info("train-predictor: {} {} on {}: {} train / {} held-out, Kendall tau {}, "
-                + "Spearman rho {}, RMSE {} ({} s)", t.target(), kind.label(), t.set().label(), nTrain,
-            s.nTest(), fmt(s.kendallTau()), fmt(s.spearmanRho()), fmt(s.rmse()),
+        LOG.info("train-predictor: {} {} on {}: {} train / {} selection / {} test, Kendall tau "
+                + "selection {} test {}, test Spearman rho {}, RMSE {} ({} s)", t.target(),
+            kind.label(), t.set().label(), nTrain, sel.nTest(), s.nTest(), fmt(sel.kendallTau()),
+            fmt(s.kendallTau()), fmt(s.spearmanRho()), fmt(s.rmse()),
             String.format("%.1f", (System.nanoTime() - t0) / 1e9));
         out.add(RowBuilder.of(Predictors.TABLE.schema())
             .set(Predictors.BUILD_DATE, Date.valueOf(t.buildDate()))
@@ -142,6 +165,8 @@ public final class PredictorFits {
             .set(Predictors.KENDALL_TAU, nanToNull(s.kendallTau()))
             .set(Predictors.SPEARMAN_RHO, nanToNull(s.spearmanRho()))
             .set(Predictors.RMSE, nanToNull(s.rmse()))
+            .set(Predictors.N_SELECTION, sel.nTest())
+            .set(Predictors.SELECTION_KENDALL_TAU, nanToNull(sel.kendallTau()))
             .set(Predictors.MODEL_PATH, path)
             .set(Predictors.FEATURES, featuresJson)
             .set(Predictors.TRAINED_ON,
@@ -154,6 +179,7 @@ public final class PredictorFits {
       }
     } finally {
       trainDf.unpersist();
+      selectionDf.unpersist();
       testDf.unpersist();
     }
     return out;

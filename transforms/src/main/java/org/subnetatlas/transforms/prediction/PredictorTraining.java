@@ -30,7 +30,7 @@ import org.subnetatlas.udfs.prediction.PredictorModels;
 /**
  * train-predictor's dataflow: the date's measured sub-networks read as of pinned Delta versions,
  * their missing zero-cost proxies scored, then for top-1 (and latency, where measured) on each
- * feature set the configured models fitted on the fixed split, the best per target marked, and
+ * feature set the configured models fitted on the fixed splits, the best per target marked, and
  * everything MERGEd into {@code atlas.predictors}.
  */
 public final class PredictorTraining {
@@ -42,7 +42,7 @@ public final class PredictorTraining {
 
   /** What to train, on which date's data, and where its models go. */
   public record Request(String space, LocalDate buildDate, String warehouse, String data,
-      String runId, int heldOutPercent, int maxTrainRecords, List<PredictorModels.Kind> kinds,
+      String runId, PredictorFits.Shares shares, int maxTrainRecords, List<PredictorModels.Kind> kinds,
       PredictorModels.Settings models, TrainingData.Proxies proxies) {
     public Request {
       kinds = List.copyOf(kinds);
@@ -90,7 +90,7 @@ public final class PredictorTraining {
           }
           for (FeatureSet set : FeatureSet.values()) {
             Target t = new Target(buildDate, mb, target, set);
-            Split split = PredictorFits.split(labelled, t, proxies, req.heldOutPercent(),
+            Split split = PredictorFits.split(labelled, t, proxies, req.shares(),
                 req.maxTrainRecords());
             if (PredictorFits.enough(split, t)) {
               out.addAll(PredictorFits.fitAll(spark, req, t, split, read, counts));

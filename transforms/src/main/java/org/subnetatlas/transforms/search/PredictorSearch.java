@@ -57,7 +57,10 @@ public final class PredictorSearch {
 
   private PredictorSearch() {}
 
-  /** The date's best predictor of {@code target} on the encoding-only features, or null. */
+  /**
+   * The date's best predictor of {@code target} on the encoding-only features, chosen on the
+   * selection split like {@code is_best}, or null.
+   */
   public static Row bestEncodingPredictor(SparkSession spark, String space, LocalDate date,
       String target) {
     List<Row> rows = spark.table(Predictors.TABLE.qualifiedName())
@@ -65,8 +68,8 @@ public final class PredictorSearch {
             .and(col(Predictors.SPACE).equalTo(space))
             .and(col(Predictors.TARGET).equalTo(target))
             .and(col(Predictors.FEATURE_SET).equalTo(FeatureSet.ENCODING.label()))
-            .and(col(Predictors.KENDALL_TAU).isNotNull()))
-        .orderBy(col(Predictors.KENDALL_TAU).desc(), col(Predictors.MODEL))
+            .and(col(Predictors.SELECTION_KENDALL_TAU).isNotNull()))
+        .orderBy(col(Predictors.SELECTION_KENDALL_TAU).desc(), col(Predictors.MODEL))
         .limit(1).collectAsList();
     return rows.isEmpty() ? null : rows.get(0);
   }

@@ -78,18 +78,27 @@ public final class PredictorModels {
     }
   }
 
-  /** Held-out scores. */
+  /** Scores on one split's rows. */
   public record Score(double kendallTau, double spearmanRho, double rmse, int nTest) {}
+
+  /**
+   * The three fixed splits of architectures: models fit on TRAIN, the best is chosen on
+   * SELECTION, and the figures reported are those on TEST, which neither saw.
+   */
+  public enum Role { TRAIN, SELECTION, TEST }
 
   private PredictorModels() {}
 
   /**
-   * Whether {@code archId} (sha-256 hex) is held out: its first 8 hex digits mod 100 are below
-   * {@code percent}. Depends on the architecture alone, so the split is the same in every run and
-   * every release and a sub-network never moves between train and test.
+   * The split of {@code archId} (sha-256 hex) by its first 8 hex digits mod 100: below
+   * {@code testPercent} test, below {@code testPercent + selectionPercent} selection, else train.
+   * Depends on the architecture alone, so the split is the same in every run and every release
+   * and a sub-network never moves between splits.
    */
-  public static boolean isHeldOut(String archId, int percent) {
-    return Long.parseLong(archId.substring(0, 8), 16) % 100 < percent;
+  public static Role role(String archId, int testPercent, int selectionPercent) {
+    long bucket = Long.parseLong(archId.substring(0, 8), 16) % 100;
+    return bucket < testPercent ? Role.TEST
+        : bucket < testPercent + selectionPercent ? Role.SELECTION : Role.TRAIN;
   }
 
   public static Row row(String archId, double label, double[] features) {
