@@ -47,7 +47,7 @@ class S3WarehouseTest {
   private static final String BUCKET = "atlas-test";
   private static final String WAREHOUSE = "s3a://" + BUCKET + "/warehouse";
   private static final String DATE = "2026-11-30";
-  /** Enough for train-predictor: with seed 5 and 30% held out, 32 training and 8 held-out records. */
+  /** Enough for train-predictor: with seed 5, 30% test and 20% selection, 24 training, 8 selection and 8 test records. */
   private static final int SAMPLES = 40;
   /** vit-tiny-family's configurations: 3 anchors and 32 stitched. */
   private static final int STITCHED = 35;
