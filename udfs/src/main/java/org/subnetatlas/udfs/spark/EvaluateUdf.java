@@ -58,12 +58,12 @@ public final class EvaluateUdf {
       if (space == null || encoding == null) {
         return null;
       }
+      DjlRuntime.preferDevice(config.device());
       SearchSpace s = Spaces.get(space);
       MbArch arch = (MbArch) s.parse(encoding);
       String checkpoint = latestCheckpoint(warehouse, space).orElseThrow(() ->
           new IllegalStateException(NAME + ": no trained supernet for space " + space + " under "
               + warehouse + "/checkpoints; run `atlas train-supernet` first"));
-      DjlRuntime.preferDevice(config.device());
       DjlRuntime.inferenceThread(1);
       EvalResult r = ExecutorCache.evaluator(space, checkpoint, data, config)
           .evaluate(arch);
