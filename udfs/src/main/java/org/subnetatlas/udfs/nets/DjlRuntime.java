@@ -86,10 +86,12 @@ public final class DjlRuntime {
   }
 
   private static Device resolve(String preference) {
-    if ("cpu".equals(checkPreference(preference))) {
-      return Device.cpu();  // no engine query: a CPU run never needs the GPU natives
-    }
+    checkPreference(preference);
+    // through engine(), also for cpu: it applies the NNPACK switch before any network is built
     boolean gpu = engine().getGpuCount() > 0;
+    if ("cpu".equals(preference)) {
+      return Device.cpu();
+    }
     if ("gpu".equals(preference) && !gpu) {
       throw new DeviceUnavailableException(DEVICE_SETTING
           + "=gpu but DJL finds no CUDA device on executor " + host());
