@@ -4,14 +4,15 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * GPU energy from NVML's power readings, sampled by one long-running {@code nvidia-smi} (it ships
- * with every driver, so no NVML binding is needed) started when the meter is made. A reading is
- * only a timestamp; the energy between two is the integral of the sampled power of every listed
- * GPU between them. Starting a process per reading would have put its start-up inside the measured
- * window. The power covers the whole board, so other work on the GPU counts: measurements run
- * exclusively.
+ * with every driver, so no NVML binding is needed), started when the first meter is made and
+ * shared by the JVM's meters. A reading is only a timestamp; the energy between two is the
+ * integral of the sampled power of every listed GPU between them. Starting a process per reading
+ * would have put its start-up inside the measured window. The power covers the whole board, so
+ * other work on the GPU counts: measurements run exclusively.
  */
 public final class NvmlEnergy implements EnergyMeter, AutoCloseable {
 
@@ -25,11 +26,17 @@ public final class NvmlEnergy implements EnergyMeter, AutoCloseable {
   // how long an integral waits for a sample past the window's end (pipe and loop latency)
   private static final Duration WAIT = Duration.ofSeconds(5);
 
+  // one sampling process per command and JVM: a meter is made per partition, and a poller per
+  // meter would add load to the GPU being measured
+  private static final ConcurrentHashMap<List<String>, PowerSampler> SAMPLERS =
+      new ConcurrentHashMap<>();
+
   private final PowerSampler sampler;
 
   /** A meter sampling with {@code command}, which prints nvidia-smi's lines; not started yet. */
   NvmlEnergy(List<String> command) {
-    this.sampler = new PowerSampler(command, IDLE, WAIT);
+    this.sampler = SAMPLERS.computeIfAbsent(List.copyOf(command),
+        c -> new PowerSampler(c, IDLE, WAIT));
   }
 
   /** NVML through {@code nvidia-smi} on the PATH, sampling, when it reports power. */
@@ -75,7 +82,7 @@ public final class NvmlEnergy implements EnergyMeter, AutoCloseable {
     return sampler.running();
   }
 
-  /** Stops the sampling process. */
+  /** Stops the sampling process; a meter sharing it starts it again at its next reading. */
   @Override
   public void close() {
     sampler.close();
