@@ -56,7 +56,8 @@ public final class EvalThroughput {
     int threads = a.getInt("threads", 1, 1);
     int warmup = a.getInt("warmup", 3, 0);
     EvalConfig cfg = new EvalConfig(a.getInt("recal", 500, 1), a.getInt("eval", 1500, 1),
-        a.getInt("batch", 500, 1), true);
+        a.getInt("batch", 500, 1), true, a.get("device", "auto"));
+    org.subnetatlas.udfs.nets.DjlRuntime.preferDevice(cfg.device());
     List<MbArch> archs = new ArrayList<>();
     String file = a.get("archs-file", null);
     SplittableRandom rnd = new SplittableRandom(a.getInt("seed", 7, 0));

@@ -88,7 +88,8 @@ public final class LabelReliability {
           + data.valid().count());
     }
     EvalConfig cfg = new EvalConfig(a.getInt("recal", 500, 1), images, a.getInt("batch", 500, 1),
-        true);
+        true, a.get("device", "auto"));
+    org.subnetatlas.udfs.nets.DjlRuntime.preferDevice(cfg.device());
     double[][] top1 = new double[archs.size()][seeds.length * blocks];
     long start = System.nanoTime();
     try (TrainedSupernet supernet = EvalThroughput.load(spec, checkpoint)) {

@@ -74,7 +74,9 @@ public final class AtlasCli implements Runnable {
       if (c instanceof BadInputException
           || c instanceof org.subnetatlas.spaces.InvalidArchException
           || c instanceof org.subnetatlas.spaces.UnknownSpaceException
-          || c instanceof org.subnetatlas.udfs.evaluation.NonFiniteMetricsException) {
+          || c instanceof org.subnetatlas.udfs.evaluation.NonFiniteMetricsException
+          // a device the host lacks is a configuration error, also when an executor finds it
+          || c instanceof org.subnetatlas.udfs.nets.DeviceUnavailableException) {
         return c;
       }
       if (c instanceof SparkException && c.getCause() == null) {

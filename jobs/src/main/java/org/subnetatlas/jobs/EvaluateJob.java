@@ -45,6 +45,7 @@ public final class EvaluateJob extends StageCommand {
       THREADS.get(config);
       FORCE.get(config);
       DataDirChecks.requireFashionMnist(config);
+      DeviceCheck.onDriver(config);
     }
 
     @Override

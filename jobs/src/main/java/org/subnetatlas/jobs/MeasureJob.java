@@ -48,6 +48,7 @@ public final class MeasureJob extends StageCommand {
       FORCE.get(config);
       LUT.get(config);
       LUT_CALIBRATION.get(config);
+      DeviceCheck.onDriver(config);
     }
 
     @Override

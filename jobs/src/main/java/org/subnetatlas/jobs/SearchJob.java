@@ -54,6 +54,7 @@ public final class SearchJob extends StageCommand {
       LATENCY_BUDGET.get(config);
       EvaluateKeys.evalConfig(config);
       DataDirChecks.requireFashionMnist(config);
+      DeviceCheck.onDriver(config);
     }
 
     @Override

@@ -49,6 +49,7 @@ public final class TrainStandaloneJob extends StageCommand {
       PARTITIONS.get(config);
       EvaluateKeys.evalConfig(config);
       DataDirChecks.requireFashionMnist(config);
+      DeviceCheck.onDriver(config);
     }
 
     @Override

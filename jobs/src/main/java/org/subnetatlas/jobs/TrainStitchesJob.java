@@ -4,6 +4,7 @@ import static org.subnetatlas.jobs.settings.StitchKeys.*;
 
 import java.time.LocalDate;
 import org.apache.spark.sql.SparkSession;
+import org.subnetatlas.jobs.settings.CommonKeys;
 import org.subnetatlas.transforms.training.StitchedFamilies;
 import picocli.CommandLine.Command;
 
@@ -45,13 +46,19 @@ public final class TrainStitchesJob extends StageCommand {
       EVAL_IMAGES.get(config);
       FORCE.get(config);
       DataDirChecks.requireFashionMnist(config);
+      DeviceCheck.onDriver(config);
     }
 
     @Override
     public void run(SparkSession spark, AtlasConfig config, LocalDate buildDate, RunRecorder run) {
-      StitchedFamilies.trainAndMeasure(spark, new StitchedFamilies.Request(trainableSpace(config),
-          stitchConfig(config), config.data(), config.warehouse(), EVAL_IMAGES.get(config),
-          FORCE.get(config), buildDate, run.runId()), run);
+      StitchedFamilies.trainAndMeasure(spark, request(config, buildDate, run.runId()), run);
+    }
+
+    static StitchedFamilies.Request request(AtlasConfig config, LocalDate buildDate,
+        String runId) {
+      return new StitchedFamilies.Request(trainableSpace(config), stitchConfig(config),
+          config.data(), config.warehouse(), EVAL_IMAGES.get(config), FORCE.get(config), buildDate,
+          runId, CommonKeys.device(config));
     }
   }
 }

@@ -42,13 +42,19 @@ public final class TrainSupernetJob extends StageCommand {
       supernetConfig(config);
       FORCE.get(config);
       DataDirChecks.requireFashionMnist(config);
+      DeviceCheck.onDriver(config);
     }
 
     @Override
     public void run(SparkSession spark, AtlasConfig config, LocalDate buildDate, RunRecorder run) {
-      SupernetTrainings.trainOrReuse(spark, new SupernetTrainings.Request(trainableSpec(config),
-          supernetConfig(config), config.data(), config.warehouse(), FORCE.get(config), buildDate,
-          run.runId()), run);
+      SupernetTrainings.trainOrReuse(spark, request(config, buildDate, run.runId()), run);
+    }
+
+    static SupernetTrainings.Request request(AtlasConfig config, LocalDate buildDate,
+        String runId) {
+      return new SupernetTrainings.Request(trainableSpec(config), supernetConfig(config),
+          config.data(), config.warehouse(), FORCE.get(config), buildDate, runId,
+          CommonKeys.device(config));
     }
   }
 }

@@ -25,9 +25,9 @@ public final class EvaluateKeys {
 
   private EvaluateKeys() {}
 
-  /** The evaluation protocol with the configured overrides. */
+  /** The evaluation protocol with the configured overrides, on the configured device. */
   public static EvalConfig evalConfig(AtlasConfig config) {
     return new EvalConfig(RECAL_IMAGES.get(config), EVAL_IMAGES.get(config), BATCH.get(config),
-        BN_RECALIBRATE.get(config));
+        BN_RECALIBRATE.get(config), CommonKeys.device(config));
   }
 }

@@ -30,8 +30,6 @@ public final class MeasureKeys {
       "auto | nvml | rapl | estimated.");
   public static final Setting.Text WATTS = Setting.ofText("measure.device.watts", "15",
       "Device power for the estimated energy method, watts.");
-  public static final Setting.Text DEVICE = Setting.ofText("device", "auto",
-      "Where networks run: auto (GPU when DJL finds one), cpu or gpu.");
   public static final Setting.Int LIMIT = Setting.ofInt("measure.max-subnets", 0, 0,
       Integer.MAX_VALUE, "Measure at most this many of the date's sub-networks"
           + " (a fixed choice by arch_id; 0 = all).");
@@ -58,10 +56,7 @@ public final class MeasureKeys {
       throw new BadInputException(ENERGY.key() + "=" + energy
           + ": not one of auto, nvml, rapl, estimated");
     }
-    String device = DEVICE.get(config);
-    if (!List.of("auto", "cpu", "gpu").contains(device)) {
-      throw new BadInputException(DEVICE.key() + "=" + device + ": not one of auto, cpu, gpu");
-    }
+    String device = CommonKeys.device(config);
     double watts;
     String rawWatts = WATTS.get(config);
     try {

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.udf;
 
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkEnv;
+import org.subnetatlas.jobs.settings.CommonKeys;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.SparkSessionExtensions;
 import org.apache.spark.sql.catalyst.FunctionIdentifier;
@@ -47,7 +48,8 @@ public final class SqlGuardExtension extends AbstractFunction1<SparkSessionExten
   private static Expression evaluateCall(Seq<Expression> arguments) {
     SparkConf conf = SparkEnv.get().conf();
     UserDefinedFunction f = udf(EvaluateUdf.function(conf.get(AtlasConfig.WAREHOUSE),
-        conf.get(AtlasConfig.DATA, null)), EvaluateUdf.RESULT).withName(EvaluateUdf.NAME);
+        conf.get(AtlasConfig.DATA, null), conf.get(CommonKeys.DEVICE.key(), "auto")),
+        EvaluateUdf.RESULT).withName(EvaluateUdf.NAME);
     Column[] columns = JavaConverters.seqAsJavaList(arguments).stream().map(Column::new)
         .toArray(Column[]::new);
     return f.apply(columns).expr();

@@ -52,9 +52,10 @@ public final class StitchedFamilies {
    *
    * @param evalImages held-out images scored per configuration
    * @param force retrain even if the family was trained for the date
+   * @param device where it trains and evaluates (auto, cpu or gpu); not part of its identity
    */
   public record Request(StitchedSpace space, StitchConfig recipe, String data, String warehouse,
-      int evalImages, boolean force, LocalDate buildDate, String runId) {}
+      int evalImages, boolean force, LocalDate buildDate, String runId, String device) {}
 
   private StitchedFamilies() {}
 
@@ -72,7 +73,7 @@ public final class StitchedFamilies {
 
     Dataset<Row> stats = TrainedModels.trainInOneTask(spark,
         new StitchTraining(space.name(), r.data(), model.checkpoint(), recipe, reuse,
-            r.evalImages(), recipe.intraOpThreads()), StitchTraining.RESULT_SCHEMA);
+            r.evalImages(), recipe.intraOpThreads(), r.device()), StitchTraining.RESULT_SCHEMA);
     Row result = stats.head();
     counts.count("devices_inserted", ExecutorDevices.upsert(spark, stats));
 

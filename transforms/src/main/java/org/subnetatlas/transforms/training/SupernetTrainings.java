@@ -32,9 +32,10 @@ public final class SupernetTrainings {
    * @param data the Fashion-MNIST IDX directory URI
    * @param warehouse the warehouse root URI (checkpoints go under it)
    * @param force retrain even if the supernet exists
+   * @param device where it trains (auto, cpu or gpu); not part of the supernet's identity
    */
   public record Request(MbConvSpec spec, SupernetConfig recipe, String data, String warehouse,
-      boolean force, LocalDate buildDate, String runId) {}
+      boolean force, LocalDate buildDate, String runId, String device) {}
 
   private SupernetTrainings() {}
 
@@ -55,7 +56,7 @@ public final class SupernetTrainings {
     LOG.info("train-supernet: {} on {} ({} epochs: {})", model.space(), r.data(),
         recipe.phases().stream().mapToInt(SupernetConfig.Phase::epochs).sum(), recipe.phases());
     Dataset<Row> stats = TrainedModels.trainInOneTask(spark,
-        new SupernetTraining(model.space(), r.data(), checkpoint, recipe),
+        new SupernetTraining(model.space(), r.data(), checkpoint, recipe, r.device()),
         SupernetTraining.RESULT_SCHEMA);
     Row result = stats.head();
     counts.count("devices_inserted", ExecutorDevices.upsert(spark, stats));

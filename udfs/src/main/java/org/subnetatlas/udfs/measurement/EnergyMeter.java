@@ -4,12 +4,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * An energy counter read before and after the timed repeats. {@link #method()} is what
+ * Energy of the timed repeats, from a reading before and one after them. {@link #method()} is what
  * {@code energy_method} stores: {@code nvml}, {@code rapl} or {@code estimated}.
  */
 public interface EnergyMeter {
 
-  /** A counter snapshot: one cumulative value per zone or device, in the meter's own unit. */
+  /**
+   * A snapshot in the meter's own terms: one cumulative counter value per zone (RAPL), or the
+   * instant itself where the meter integrates sampled power (NVML).
+   */
   record Reading(long[] values) {}
 
   String method();
@@ -31,7 +34,7 @@ public interface EnergyMeter {
         return new EstimatedEnergy(watts);
       case "nvml":
         return NvmlEnergy.detect().orElseThrow(() -> new IllegalStateException(
-            "energy method nvml: nvidia-smi does not report total_energy_consumption here"));
+            "energy method nvml: nvidia-smi does not report power.draw here"));
       case "rapl":
         return RaplEnergy.detect(RaplEnergy.POWERCAP).orElseThrow(() -> new IllegalStateException(
             "energy method rapl: no readable package zone under " + RaplEnergy.POWERCAP));

@@ -1,36 +1,57 @@
 package org.subnetatlas.udfs.measurement;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * NVML's total energy counter of the GPUs (millijoules since the driver loaded; Volta and newer),
- * read through {@code nvidia-smi --query-gpu=total_energy_consumption}, which ships with every
- * driver, so no NVML binding is needed. The counter covers the whole board, so other work on the
- * GPU is included: measurements run exclusively.
+ * GPU energy from NVML's power readings, sampled by one long-running {@code nvidia-smi} (it ships
+ * with every driver, so no NVML binding is needed), started when the first meter is made and
+ * shared by the JVM's meters. A reading is only a timestamp; the energy between two is the
+ * integral of the sampled power of every listed GPU between them. Starting a process per reading
+ * would have put its start-up inside the measured window. The power covers the whole board, so
+ * other work on the GPU counts: measurements run exclusively.
  */
-public final class NvmlEnergy implements EnergyMeter {
+public final class NvmlEnergy implements EnergyMeter, AutoCloseable {
 
-  static final String QUERY = "--query-gpu=total_energy_consumption";
-  private static final long TIMEOUT_S = 10;
-  private final String executable;
+  /** Sample period: several samples even in a window of a few tens of milliseconds. */
+  static final int PERIOD_MS = 20;
+  static final List<String> COMMAND = List.of("nvidia-smi",
+      "--query-gpu=timestamp,index,power.draw", "--format=csv,noheader,nounits",
+      "-lms", String.valueOf(PERIOD_MS));
+  // a meter nobody closes stops its process after this long unused
+  private static final Duration IDLE = Duration.ofMinutes(10);
+  // how long an integral waits for a sample past the window's end (pipe and loop latency)
+  private static final Duration WAIT = Duration.ofSeconds(5);
 
-  NvmlEnergy(String executable) {
-    this.executable = executable;
+  // one sampling process per command and JVM: a meter is made per partition, and a poller per
+  // meter would add load to the GPU being measured
+  private static final ConcurrentHashMap<List<String>, PowerSampler> SAMPLERS =
+      new ConcurrentHashMap<>();
+
+  private final PowerSampler sampler;
+
+  /** A meter sampling with {@code command}, which prints nvidia-smi's lines; not started yet. */
+  NvmlEnergy(List<String> command) {
+    this.sampler = SAMPLERS.computeIfAbsent(List.copyOf(command),
+        c -> new PowerSampler(c, IDLE, WAIT));
   }
 
-  /** NVML through {@code nvidia-smi} on the PATH, when it answers with a counter. */
+  /** NVML through {@code nvidia-smi} on the PATH, sampling, when it reports power. */
   public static Optional<NvmlEnergy> detect() {
-    NvmlEnergy n = new NvmlEnergy("nvidia-smi");
+    return start(COMMAND);
+  }
+
+  /** A started meter over {@code command}, or empty when it gives no power sample. */
+  static Optional<NvmlEnergy> start(List<String> command) {
+    NvmlEnergy n = new NvmlEnergy(command);
     try {
-      n.query();
+      n.sampler.ensureRunning();
       return Optional.of(n);
     } catch (IOException | RuntimeException e) {
+      n.close();
       return Optional.empty();
     }
   }
@@ -40,64 +61,30 @@ public final class NvmlEnergy implements EnergyMeter {
     return "nvml";
   }
 
+  /** The instant, in epoch microseconds; the sampler is already running, or restarted first. */
   @Override
   public Reading read() {
     try {
-      return new Reading(query());
+      sampler.ensureRunning();
     } catch (IOException e) {
-      throw EnergyMeter.unreadable("nvidia-smi " + QUERY, e);
+      throw EnergyMeter.unreadable("power sampler " + String.join(" ", COMMAND), e);
     }
+    return new Reading(new long[] {PowerSampler.nowMicros()});
   }
 
   @Override
   public double millijoules(Reading before, Reading after, double seconds) {
-    long mj = 0;
-    for (int i = 0; i < before.values().length; i++) {
-      mj += after.values()[i] - before.values()[i];
-    }
-    return mj;
+    return sampler.millijoules(before.values()[0], after.values()[0]);
   }
 
-  private long[] query() throws IOException {
-    Process p = new ProcessBuilder(executable, QUERY, "--format=csv,noheader,nounits")
-        .redirectErrorStream(true).start();
-    String out;
-    try (InputStream in = p.getInputStream()) {
-      out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      if (!p.waitFor(TIMEOUT_S, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new IOException(executable + " did not answer in " + TIMEOUT_S + " s");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted waiting for " + executable, e);
-    }
-    if (p.exitValue() != 0) {
-      throw new IOException(executable + " exited " + p.exitValue() + ": " + out.strip());
-    }
-    return parse(out);
+  /** Whether the sampling process runs. */
+  boolean sampling() {
+    return sampler.running();
   }
 
-  /**
-   * One counter per GPU line, millijoules. {@code [N/A]} or {@code [Not Supported]} (boards
-   * before Volta) is an error, so {@link #detect()} falls back to another method.
-   */
-  static long[] parse(String csv) throws IOException {
-    List<Long> values = new ArrayList<>();
-    for (String line : csv.strip().split("\\R")) {
-      String v = line.strip();
-      if (v.isEmpty()) {
-        continue;
-      }
-      try {
-        values.add(Math.round(Double.parseDouble(v)));
-      } catch (NumberFormatException e) {
-        throw new IOException("total_energy_consumption is not a number: '" + v + "'");
-      }
-    }
-    if (values.isEmpty()) {
-      throw new IOException("nvidia-smi listed no GPU");
-    }
-    return values.stream().mapToLong(Long::longValue).toArray();
+  /** Stops the sampling process; a meter sharing it starts it again at its next reading. */
+  @Override
+  public void close() {
+    sampler.close();
   }
 }

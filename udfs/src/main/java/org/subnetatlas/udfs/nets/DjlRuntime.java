@@ -3,6 +3,9 @@ package org.subnetatlas.udfs.nets;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -14,9 +17,12 @@ public final class DjlRuntime {
 
   public static final String ENGINE = "PyTorch";
   private static final ReentrantLock TRAINING_LOCK = new ReentrantLock();
-  /** System property with the device preference: auto (GPU when DJL finds one), cpu or gpu. */
-  public static final String DEVICE_PROPERTY = "atlas.device";
-  private static volatile String devicePreference = System.getProperty(DEVICE_PROPERTY, "auto");
+  /** The setting that chooses the device; its values are {@link #DEVICE_CHOICES}. */
+  public static final String DEVICE_SETTING = "spark.atlas.device";
+  /** auto (GPU when DJL finds one), cpu or gpu. */
+  public static final List<String> DEVICE_CHOICES = List.of("auto", "cpu", "gpu");
+  // set by preferDevice from the stage's settings before any network of a task is loaded
+  private static volatile String devicePreference = "auto";
 
   private DjlRuntime() {}
 
@@ -51,33 +57,54 @@ public final class DjlRuntime {
   }
 
   /**
-   * Where networks and their inputs live: {@code Device.gpu()} when the preference is auto or gpu
-   * and DJL finds a CUDA device, otherwise the CPU. A gpu preference without a GPU is an error.
+   * Where networks and their inputs live, by the preference {@link #preferDevice} set last:
+   * {@code Device.gpu()} for gpu, and for auto when DJL finds a CUDA device; otherwise the CPU.
    */
   public static Device device() {
-    String pref = devicePreference;
-    int gpus = engine().getGpuCount();
-    switch (pref) {
-      case "cpu":
-        return Device.cpu();
-      case "gpu":
-        if (gpus == 0) {
-          throw new IllegalStateException("device gpu requested but DJL finds no CUDA device");
-        }
-        return Device.gpu();
-      case "auto":
-        return gpus > 0 ? Device.gpu() : Device.cpu();
-      default:
-        throw new IllegalArgumentException("device " + pref + " is not one of auto, cpu, gpu");
-    }
+    return resolve(devicePreference);
   }
 
-  /** Sets the device preference of this JVM (auto, cpu or gpu) before networks are loaded. */
-  public static void preferDevice(String preference) {
-    if (!java.util.Set.of("auto", "cpu", "gpu").contains(preference)) {
-      throw new IllegalArgumentException("device " + preference + " is not one of auto, cpu, gpu");
-    }
+  /**
+   * The one call every task makes before it loads a network: sets this JVM's device preference
+   * from the stage's settings and returns the device it resolves to. A gpu preference on a host
+   * where DJL finds no CUDA device fails here, naming the setting and the host, before any work.
+   */
+  public static Device preferDevice(String preference) {
+    checkPreference(preference);
+    Device device = resolve(preference);
     devicePreference = preference;
+    return device;
+  }
+
+  /** Refuses a preference that is not one of {@link #DEVICE_CHOICES}; loads no engine. */
+  public static String checkPreference(String preference) {
+    if (!DEVICE_CHOICES.contains(preference)) {
+      throw new IllegalArgumentException(DEVICE_SETTING + "=" + preference
+          + ": not one of auto, cpu, gpu");
+    }
+    return preference;
+  }
+
+  private static Device resolve(String preference) {
+    checkPreference(preference);
+    // through engine(), also for cpu: it applies the NNPACK switch before any network is built
+    boolean gpu = engine().getGpuCount() > 0;
+    if ("cpu".equals(preference)) {
+      return Device.cpu();
+    }
+    if ("gpu".equals(preference) && !gpu) {
+      throw new DeviceUnavailableException(DEVICE_SETTING
+          + "=gpu but DJL finds no CUDA device on executor " + host());
+    }
+    return gpu ? Device.gpu() : Device.cpu();
+  }
+
+  private static String host() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "(unknown host: " + e.getMessage() + ")";
+    }
   }
 
   /** Engine, native and device description for the devices table and logs. */

@@ -44,22 +44,28 @@ public final class EvaluateUdf {
   }
 
   public static void register(SparkSession spark, String warehouse) {
-    spark.udf().register(NAME, function(warehouse, spark.conf().get("spark.atlas.data", null)), RESULT);
+    spark.udf().register(NAME, function(warehouse, spark.conf().get("spark.atlas.data", null),
+        spark.conf().get(DjlRuntime.DEVICE_SETTING, "auto")), RESULT);
   }
 
-  /** The function itself, for callers that register it their own way (per-session SQL endpoints). */
-  public static UDF2<String, String, Row> function(String warehouse, String data) {
+  /**
+   * The function itself, for callers that register it their own way (per-session SQL endpoints);
+   * {@code device} is the configured {@code spark.atlas.device}.
+   */
+  public static UDF2<String, String, Row> function(String warehouse, String data, String device) {
+    EvalConfig config = EvalConfig.defaults().withDevice(device);
     return (space, encoding) -> {
       if (space == null || encoding == null) {
         return null;
       }
+      DjlRuntime.preferDevice(config.device());
       SearchSpace s = Spaces.get(space);
       MbArch arch = (MbArch) s.parse(encoding);
       String checkpoint = latestCheckpoint(warehouse, space).orElseThrow(() ->
           new IllegalStateException(NAME + ": no trained supernet for space " + space + " under "
               + warehouse + "/checkpoints; run `atlas train-supernet` first"));
       DjlRuntime.inferenceThread(1);
-      EvalResult r = ExecutorCache.evaluator(space, checkpoint, data, EvalConfig.defaults())
+      EvalResult r = ExecutorCache.evaluator(space, checkpoint, data, config)
           .evaluate(arch);
       return RowFactory.create(r.top1(), r.top5(), r.loss());
     };

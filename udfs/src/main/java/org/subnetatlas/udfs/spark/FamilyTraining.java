@@ -21,6 +21,7 @@ import org.subnetatlas.spaces.SearchSpace;
 import org.subnetatlas.spaces.Spaces;
 import org.subnetatlas.udfs.data.FashionData;
 import org.subnetatlas.udfs.evaluation.TrainedModel;
+import org.subnetatlas.udfs.nets.DjlRuntime;
 import org.subnetatlas.udfs.training.PhaseHistory;
 import org.subnetatlas.udfs.training.ProgressListener;
 
@@ -28,7 +29,8 @@ import org.subnetatlas.udfs.training.ProgressListener;
  * Trains one member of a model family inside a Spark task (run it on a one-partition dataset),
  * so training runs on an executor like every other DJL step, and returns one row: the training
  * columns of {@code atlas.supernets}, the device, and what the family adds. The recipe travels as
- * JSON; the checkpoint is written atomically.
+ * JSON; the checkpoint is written atomically. The task trains on the configured device (auto, cpu
+ * or gpu), set before anything is loaded.
  *
  * @param <C> the family's training recipe
  */
@@ -51,9 +53,12 @@ abstract class FamilyTraining<C> implements MapPartitionsFunction<Long, Row> {
   protected final String checkpointUri;
   private final String configJson;
   private final Class<C> configType;
+  // apart from the recipe: the recipe's JSON is the model's identity, the device is not
+  private final String device;
 
   FamilyTraining(String spaceName, String dataUri, String checkpointUri, C config,
-      Class<C> configType) {
+      Class<C> configType, String device) {
+    this.device = DjlRuntime.checkPreference(device);
     this.spaceName = spaceName;
     this.dataUri = dataUri;
     this.checkpointUri = checkpointUri;
@@ -72,6 +77,7 @@ abstract class FamilyTraining<C> implements MapPartitionsFunction<Long, Row> {
 
   @Override
   public final Iterator<Row> call(Iterator<Long> ignored) throws Exception {
+    DjlRuntime.preferDevice(device);
     C config = JSON.readValue(configJson, configType);
     SearchSpace space = Spaces.get(spaceName);
     FashionData data = ExecutorCache.data(dataUri);

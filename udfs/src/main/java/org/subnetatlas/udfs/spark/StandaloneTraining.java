@@ -18,12 +18,14 @@ import org.subnetatlas.spaces.MbArch;
 import org.subnetatlas.spaces.MbConvSpace;
 import org.subnetatlas.spaces.Spaces;
 import org.subnetatlas.udfs.evaluation.EvalConfig;
+import org.subnetatlas.udfs.nets.DjlRuntime;
 import org.subnetatlas.udfs.training.StandaloneTrainer;
 import org.subnetatlas.udfs.training.SupernetConfig;
 
 /**
  * Trains sub-networks from scratch per partition: rows (arch_id, encoding, seed) in, learning
- * curves out. Trainings take the JVM's training lock, so one executor trains one at a time.
+ * curves out. Trainings take the JVM's training lock, so one executor trains one at a time. A
+ * training is scored as it goes, so it runs on the evaluation's device ({@link EvalConfig#device}).
  */
 public final class StandaloneTraining extends PartitionTask {
 
@@ -58,6 +60,7 @@ public final class StandaloneTraining extends PartitionTask {
 
   @Override
   protected List<Row> partition(Iterator<Row> rows) throws Exception {
+    DjlRuntime.preferDevice(eval.device());
     MbConvSpace space = (MbConvSpace) Spaces.get(spaceName);
     return mapEach(rows, in -> {
       MbArch arch = (MbArch) space.parse((String) in.getAs("encoding"));

@@ -66,10 +66,11 @@ public final class StitchTraining extends FamilyTraining<StitchConfig> {
    * @param reuse load the checkpoint when it exists instead of training
    * @param evalImages first this many held-out (valid) images score each configuration
    * @param evalThreads intra-op threads while evaluating
+   * @param device where it trains and evaluates: auto, cpu or gpu
    */
   public StitchTraining(String spaceName, String dataUri, String checkpointUri, StitchConfig config,
-      boolean reuse, int evalImages, int evalThreads) {
-    super(spaceName, dataUri, checkpointUri, config, StitchConfig.class);
+      boolean reuse, int evalImages, int evalThreads, String device) {
+    super(spaceName, dataUri, checkpointUri, config, StitchConfig.class, device);
     this.reuse = reuse;
     this.evalImages = evalImages;
     this.evalThreads = evalThreads;

@@ -64,6 +64,7 @@ public final class SubnetEvaluation extends PartitionTask {
 
   @Override
   protected List<Row> partition(Iterator<Row> rows) throws Exception {
+    DjlRuntime.preferDevice(config.device());
     DjlRuntime.inferenceThread(intraOpThreads);
     SearchSpace space = Spaces.get(spaceName);
     SubnetEvaluator evaluator = ExecutorCache.evaluator(spaceName, checkpointUri, dataUri, config);

@@ -25,9 +25,10 @@ public final class SupernetTraining extends FamilyTraining<SupernetConfig> {
   public static final StructType RESULT_SCHEMA = TRAINING_COLUMNS
       .add(DeviceRows.COLUMN, DeviceRows.SCHEMA, false);
 
+  /** {@code device}: where it trains, auto, cpu or gpu. */
   public SupernetTraining(String spaceName, String dataUri, String checkpointUri,
-      SupernetConfig config) {
-    super(spaceName, dataUri, checkpointUri, config, SupernetConfig.class);
+      SupernetConfig config, String device) {
+    super(spaceName, dataUri, checkpointUri, config, SupernetConfig.class, device);
   }
 
   public static String toJson(SupernetConfig config) {

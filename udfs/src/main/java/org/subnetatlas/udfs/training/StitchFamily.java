@@ -33,10 +33,10 @@ public record StitchFamily(StitchedSpace space)
     return new CheckpointCodec.Identity(space.name(), space.version(), space.spec().toString());
   }
 
-  /** The engine's default device: the family trains and evaluates where the engine puts arrays. */
+  /** The configured device ({@link DjlRuntime#device}), like the supernet family. */
   @Override
   public NDManager newManager() {
-    return NDManager.newBaseManager(DjlRuntime.ENGINE);
+    return NDManager.newBaseManager(DjlRuntime.device(), DjlRuntime.ENGINE);
   }
 
   @Override

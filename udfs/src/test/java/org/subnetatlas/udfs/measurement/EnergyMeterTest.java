@@ -54,18 +54,6 @@ class EnergyMeterTest {
   }
 
   @Test
-  void nvidiaSmiOutputParsesPerGpuAndRejectsUnsupported() throws IOException {
-    assertEquals(2, NvmlEnergy.parse("123456\n789.0\n").length);
-    assertEquals(789, NvmlEnergy.parse("123456\n789.0\n")[1]);
-    assertThrows(IOException.class, () -> NvmlEnergy.parse("[N/A]\n"));
-    assertThrows(IOException.class, () -> NvmlEnergy.parse("\n"));
-    NvmlEnergy n = new NvmlEnergy("nvidia-smi");
-    EnergyMeter.Reading a = new EnergyMeter.Reading(new long[] {1000, 50});
-    EnergyMeter.Reading b = new EnergyMeter.Reading(new long[] {1600, 80});
-    assertEquals(630, n.millijoules(a, b, 2.0), 1e-9);
-  }
-
-  @Test
   void estimateIsWattsTimesTimeAndIsTheFallback() {
     EstimatedEnergy e = new EstimatedEnergy(15);
     assertEquals(30.0, e.millijoules(e.read(), e.read(), 0.002), 1e-9);
@@ -75,6 +63,5 @@ class EnergyMeterTest {
     // this machine has no readable RAPL; where one is readable, auto must pick it
     assertEquals(RaplEnergy.detect(RaplEnergy.POWERCAP).isPresent() ? "rapl" : "estimated", auto);
     assertThrows(IllegalArgumentException.class, () -> EnergyMeter.select("joulemeter", false, 1));
-    assertTrue(NvmlEnergy.detect().isEmpty() || NvmlEnergy.detect().get().read().values().length > 0);
   }
 }

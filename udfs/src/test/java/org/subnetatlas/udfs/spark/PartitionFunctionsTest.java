@@ -77,7 +77,7 @@ class PartitionFunctionsTest {
         OutputStream out = Files.newOutputStream(checkpoint)) {
       s.save(out);
     }
-    EvalConfig eval = new EvalConfig(64, 50, 50, true);
+    EvalConfig eval = new EvalConfig(64, 50, 50, true, "auto");
     LongAccumulator done = new LongAccumulator();
     SubnetEvaluation f = new SubnetEvaluation(SPACE.name(), checkpoint.toUri().toString(),
         "../data/fashion-mnist", "sn-1", eval, 1, new RunStamp("run-1", Date.valueOf("2026-12-07")), done);

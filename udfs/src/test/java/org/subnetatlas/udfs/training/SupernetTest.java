@@ -34,7 +34,7 @@ import org.subnetatlas.spaces.MbConvSpec;
 class SupernetTest {
 
   private static final MbConvSpec SPEC = BuiltinSpecs.MBV3_TINY;
-  private static final EvalConfig EVAL = new EvalConfig(200, 400, 100, true);
+  private static final EvalConfig EVAL = new EvalConfig(200, 400, 100, true, "auto");
   private static FashionData data;
   private static TrainedSupernet supernet;
   private static final List<Double> losses = new ArrayList<>();
