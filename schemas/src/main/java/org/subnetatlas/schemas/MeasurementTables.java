@@ -191,6 +191,10 @@ public final class MeasurementTables {
     public static final String WARMUP = "warmup";
     public static final String INTRA_OP_THREADS = "intra_op_threads";
     public static final String RUN_ID = "run_id";
+    // the block timed in rounds paired with the reference network, as in measurements
+    public static final String REL = "rel";
+    public static final String REFERENCE_P50_MS = "reference_p50_ms";
+    public static final String LATENCY_REFERENCE = "latency_reference";
 
     public static final String OVERHEAD_KEY = "overhead";
     /** The timing harness alone (scratch manager + host sync), subtracted from every block. */
@@ -213,7 +217,12 @@ public final class MeasurementTables {
             .add(P50_MS, DoubleType, false, "the figure predictions sum")
             .add(WARMUP, IntegerType, false)
             .add(INTRA_OP_THREADS, IntegerType, false)
-            .add(RUN_ID, StringType, false),
+            .add(RUN_ID, StringType, false)
+            .add(REL, DoubleType, true, "median per-round block time / reference time"
+                + " (overhead: fitted on latency_rel), the figure relative predictions sum")
+            .add(REFERENCE_P50_MS, DoubleType, true,
+                "p50 of the reference forwards paired with the block (overhead: median over blocks)")
+            .add(LATENCY_REFERENCE, StringType, true, "id of the reference network's definition"),
         List.of(SPACE, SPACE_VERSION, LUT_KEY, BATCH_SIZE, DEVICE_ID, BUILD_DATE), List.of(),
         DELTA_PROPS);
 

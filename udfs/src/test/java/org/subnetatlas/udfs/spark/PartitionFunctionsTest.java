@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.subnetatlas.schemas.RowBuilder;
 import org.subnetatlas.schemas.Tables.Architectures;
+import org.subnetatlas.schemas.MeasurementTables.LatencyLut;
 import org.subnetatlas.schemas.MeasurementTables.Measurements;
 import org.subnetatlas.schemas.Tables.Supernets;
 import org.subnetatlas.spaces.MbArch;
@@ -31,6 +32,7 @@ import org.subnetatlas.spaces.Spaces;
 import org.subnetatlas.udfs.evaluation.EvalConfig;
 import org.subnetatlas.udfs.evaluation.TrainedSupernet;
 import org.subnetatlas.udfs.measurement.LatencyProtocol;
+import org.subnetatlas.udfs.measurement.MbTiming;
 import org.subnetatlas.udfs.measurement.MeasureSettings;
 import org.subnetatlas.udfs.measurement.ReferenceNet;
 
@@ -160,6 +162,28 @@ class PartitionFunctionsTest {
       assertTrue((Boolean) r.getAs(Measurements.LATENCY_REMEASURED));
       double mad = r.getAs(Measurements.LATENCY_REL_MAD);
       assertEquals(mad > 0, (Boolean) r.getAs(Measurements.LATENCY_REL_FLAGGED));
+    }
+  }
+
+  @Test
+  void theLookupTablePairsEveryBlockWithTheReference(@TempDir Path dir) throws Exception {
+    Path checkpoint = dir.resolve("s.ckpt");
+    try (TrainedSupernet s = TrainedSupernet.untrained(SPACE.spec(), 3);
+        OutputStream out = Files.newOutputStream(checkpoint)) {
+      s.save(out);
+    }
+    LatencyLutBuild f = new LatencyLutBuild(SPACE.name(), new LatencyProtocol(1, 3, 1, 1), "cpu",
+        new RunStamp("run-1", Date.valueOf("2026-12-07")));
+    List<Row> blocks = rows(f.call(List.of(measureInput("a", SPACE.smallest(), checkpoint))
+        .iterator()));
+    assertEquals(MbTiming.allBlocks(SPACE.spec()).size() + 1, blocks.size());
+    for (Row b : blocks) {
+      String key = b.getAs(LatencyLut.LUT_KEY);
+      double rel = b.getAs(LatencyLut.REL);
+      double ref = b.getAs(LatencyLut.REFERENCE_P50_MS);
+      assertTrue(rel > 0 && Double.isFinite(rel), key + " rel " + rel);
+      assertTrue(ref > 0, key + " reference p50 " + ref);
+      assertEquals(ReferenceNet.id(), (String) b.getAs(LatencyLut.LATENCY_REFERENCE));
     }
   }
 
