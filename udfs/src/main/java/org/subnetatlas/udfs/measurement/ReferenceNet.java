@@ -26,7 +26,7 @@ public final class ReferenceNet implements AutoCloseable {
   static final int SIDE = 32;
   static final int WIDTH = 16;
   static final int EXPAND = 4;
-  static final int BLOCKS = 4;
+  static final int BLOCKS = 8;
   static final int CLASSES = 10;
   static final long WEIGHT_SEED = 20261207L;
   static final long INPUT_SEED = 1234L;
