@@ -172,12 +172,17 @@ class PipelineEndToEndTest {
         + "count(latency_intra_op_threads), count(throughput_batch_size), count(throughput_p50_ms), "
         + "count(energy_mj), count(energy_method), count(peak_memory_bytes), count(d.device_id), "
         + "count(lut_predicted_p50_ms), min(latency_warmup) >= 10, min(latency_repeats) >= 50, "
-        + "every(energy_method IN ('nvml', 'rapl', 'estimated')), every(latency_batch_size = 1) "
+        + "every(energy_method IN ('nvml', 'rapl', 'estimated')), every(latency_batch_size = 1), "
+        + "count(latency_rel), count(latency_rel_mad), count(reference_p50_ms), "
+        + "count(latency_reference), count(latency_rel_flagged), count(latency_remeasured), "
+        + "count(lut_predicted_rel), min(latency_rel) > 0, min(reference_p50_ms) > 0, "
+        + "min(latency_rel_mad) >= 0 "
         + "FROM atlas.measurements m LEFT JOIN atlas.devices d USING (device_id) "
         // measure covers the supernet family; the stitched family's rows carry accuracy only
         + "WHERE build_date = DATE'" + DATE + "' AND arch_id IN "
         + "(SELECT arch_id FROM atlas.architectures WHERE family = 'supernet')");
-    assertEquals("14,14,14,14,14,14,14,14,14,14,14,14,14,14,14,14,14,14,true,true,true,true",
+    assertEquals("14,14,14,14,14,14,14,14,14,14,14,14,14,14,14,14,14,14,true,true,true,true,"
+        + "14,14,14,14,14,14,14,true,true,true",
         rows.out().lines().toList().get(1), rows.out());
 
     // recorded intervals of the exclusive sections: sorted by start, each starts after the last ends
@@ -197,6 +202,11 @@ class PipelineEndToEndTest {
     Result lut = sql("SELECT count(*), count(DISTINCT device_id), min(count) FROM atlas.latency_lut");
     assertEquals((blocks + 2) + ",1,", lut.out().lines().toList().get(1).substring(0,
         lut.out().lines().toList().get(1).lastIndexOf(',') + 1), lut.out());
+    // the fitted overhead may be negative; every timed block's relative figure is positive
+    Result rel = sql("SELECT count(rel), count(reference_p50_ms), count(latency_reference), "
+        + "every(lut_key = 'overhead' OR rel > 0) FROM atlas.latency_lut");
+    assertEquals((blocks + 2) + "," + (blocks + 2) + "," + (blocks + 2) + ",true",
+        rel.out().lines().toList().get(1), rel.out());
   }
 
   @Test

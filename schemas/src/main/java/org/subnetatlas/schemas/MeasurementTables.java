@@ -64,6 +64,14 @@ public final class MeasurementTables {
     public static final String LUT_PREDICTED_P50_MS = "lut_predicted_p50_ms";
     public static final String MEASURE_STARTED_AT = "measure_started_at";
     public static final String MEASURE_ENDED_AT = "measure_ended_at";
+    // relative latency: the sub-network timed in rounds paired with a fixed reference network
+    public static final String LATENCY_REL = "latency_rel";
+    public static final String LATENCY_REL_MAD = "latency_rel_mad";
+    public static final String REFERENCE_P50_MS = "reference_p50_ms";
+    public static final String LATENCY_REFERENCE = "latency_reference";
+    public static final String LATENCY_REL_FLAGGED = "latency_rel_flagged";
+    public static final String LATENCY_REMEASURED = "latency_remeasured";
+    public static final String LUT_PREDICTED_REL = "lut_predicted_rel";
 
     public static final TableDef TABLE = new TableDef(
         "measurements",
@@ -110,7 +118,18 @@ public final class MeasurementTables {
                 "engine-reported device memory in use after the throughput run (GPU only; null on CPU)")
             .add(LUT_PREDICTED_P50_MS, DoubleType, true, "latency lookup-table prediction at batch 1")
             .add(MEASURE_STARTED_AT, TimestampType, true, "start of the exclusive measurement")
-            .add(MEASURE_ENDED_AT, TimestampType, true, "end of the exclusive measurement"),
+            .add(MEASURE_ENDED_AT, TimestampType, true, "end of the exclusive measurement")
+            .add(LATENCY_REL, DoubleType, true,
+                "median over timed rounds of sub-network time / reference time of the same round")
+            .add(LATENCY_REL_MAD, DoubleType, true,
+                "median absolute deviation of the per-round ratios / their median")
+            .add(REFERENCE_P50_MS, DoubleType, true, "p50 of the reference forwards paired with this row")
+            .add(LATENCY_REFERENCE, StringType, true, "id of the reference network's definition")
+            .add(LATENCY_REL_FLAGGED, BooleanType, true,
+                "latency_rel_mad above measure.rel-dispersion-max after the re-measure")
+            .add(LATENCY_REMEASURED, BooleanType, true,
+                "the first paired measurement was too dispersed; this row holds the second")
+            .add(LUT_PREDICTED_REL, DoubleType, true, "latency lookup-table prediction of latency_rel"),
         List.of(ARCH_ID, SUPERNET_ID, DATASET, SPLIT, DEVICE_ID, BUILD_DATE),
         List.of(BUILD_DATE), DELTA_PROPS);
 
@@ -172,6 +191,10 @@ public final class MeasurementTables {
     public static final String WARMUP = "warmup";
     public static final String INTRA_OP_THREADS = "intra_op_threads";
     public static final String RUN_ID = "run_id";
+    // the block timed in rounds paired with the reference network, as in measurements
+    public static final String REL = "rel";
+    public static final String REFERENCE_P50_MS = "reference_p50_ms";
+    public static final String LATENCY_REFERENCE = "latency_reference";
 
     public static final String OVERHEAD_KEY = "overhead";
     /** The timing harness alone (scratch manager + host sync), subtracted from every block. */
@@ -194,7 +217,12 @@ public final class MeasurementTables {
             .add(P50_MS, DoubleType, false, "the figure predictions sum")
             .add(WARMUP, IntegerType, false)
             .add(INTRA_OP_THREADS, IntegerType, false)
-            .add(RUN_ID, StringType, false),
+            .add(RUN_ID, StringType, false)
+            .add(REL, DoubleType, true, "median per-round block time / reference time"
+                + " (overhead: fitted on latency_rel), the figure relative predictions sum")
+            .add(REFERENCE_P50_MS, DoubleType, true,
+                "p50 of the reference forwards paired with the block (overhead: median over blocks)")
+            .add(LATENCY_REFERENCE, StringType, true, "id of the reference network's definition"),
         List.of(SPACE, SPACE_VERSION, LUT_KEY, BATCH_SIZE, DEVICE_ID, BUILD_DATE), List.of(),
         DELTA_PROPS);
 

@@ -150,6 +150,11 @@ public final class QualityGates {
         Measurements.LATENCY_P99_MS, Measurements.LATENCY_MEAN_MS)) {
       measurements.satisfies(latency + " > 0", latency + " IS NULL OR " + latency + " > 0");
     }
+    // a warehouse written before relative latency existed has no such column to check
+    if (List.of(night.columns()).contains(Measurements.LATENCY_REL)) {
+      measurements.satisfies(Measurements.LATENCY_REL + " > 0", Measurements.LATENCY_REL
+          + " IS NULL OR " + Measurements.LATENCY_REL + " > 0");
+    }
     measurements
         .satisfies("energy_mj >= 0", "energy_mj IS NULL OR energy_mj >= 0")
         .mean(Measurements.TOP1);

@@ -19,6 +19,7 @@ import org.subnetatlas.schemas.MeasurementTables.LatencyLut;
 import org.subnetatlas.spaces.MbConvSpace;
 import org.subnetatlas.spaces.Spaces;
 import org.subnetatlas.transforms.measurement.LatencyLookupTable;
+import org.subnetatlas.transforms.measurement.LutFit;
 import org.subnetatlas.transforms.sampling.NightlySample;
 import org.subnetatlas.transforms.training.GroundTruthTrainings;
 import org.subnetatlas.transforms.training.GroundTruthTrainings.RankAgreement;
@@ -84,6 +85,19 @@ class StageArithmeticTest {
     assertEquals(0.0, LatencyLookupTable.median(new double[0]));
     assertEquals(2.0, LatencyLookupTable.median(new double[] {3, 1, 2}));
     assertEquals(2.5, LatencyLookupTable.median(new double[] {4, 1, 3, 2}));
+  }
+
+  @Test
+  void aFitInEitherUnitSkipsSubNetworksNotMeasuredInIt() {
+    // NaN: no latency_rel on that row; it neither calibrates nor scores
+    LutFit fit = LutFit.of(new double[] {10, Double.NaN, 12, 20, 22},
+        new double[] {8, 8, 9, 18, 30}, 3);
+    assertEquals(2, fit.calibrated());
+    assertEquals(2.5, fit.overhead());
+    assertEquals(List.of(10.5, 10.5, 11.5, 20.5, 32.5),
+        java.util.Arrays.stream(fit.predictions()).boxed().toList());
+    assertEquals(2, fit.scored());
+    assertEquals(1, fit.within());
   }
 
   @Test

@@ -41,6 +41,11 @@ public final class MeasureKeys {
   public static final Setting.Int LUT_CALIBRATION = Setting.ofInt("measure.lut.calibration-subnets",
       0, 0, 100_000, "Sub-networks that fit the lookup table's overhead (0: a tenth, at least 5).");
 
+  public static final Setting.Real REL_DISPERSION_MAX = Setting.ofDouble("measure.rel-dispersion-max",
+      0.05, 0.0, 10.0, "Relative MAD of the per-round sub-network/reference time ratio above which a"
+          + " sub-network is re-measured once at the end of its partition, and flagged"
+          + " (latency_rel_flagged) if still above.");
+
   private MeasureKeys() {}
 
   /** The batch-1 timing protocol. */
@@ -68,6 +73,6 @@ public final class MeasureKeys {
       throw new BadInputException(WATTS.key() + "=" + rawWatts + ": not a positive number of watts");
     }
     return new MeasureSettings(protocol(config), THROUGHPUT_BATCH.get(config), energy, watts,
-        device, executorCores);
+        device, executorCores, REL_DISPERSION_MAX.get(config));
   }
 }

@@ -34,15 +34,17 @@ import org.subnetatlas.udfs.measurement.BlockKey;
 import org.subnetatlas.udfs.measurement.LatencyProtocol;
 import org.subnetatlas.udfs.measurement.MbTiming;
 import org.subnetatlas.udfs.measurement.MeasureSettings;
+import org.subnetatlas.udfs.measurement.ReferenceNet;
 import org.subnetatlas.udfs.spark.LatencyLutBuild;
 import org.subnetatlas.udfs.spark.RunStamp;
 import org.subnetatlas.udfs.spark.SubnetMeasurement;
 
 /**
  * {@code measure --lut}: times every block of the space (stem, MBConv variants, head) with the
- * batch-1 protocol, stores them in {@code atlas.latency_lut}, predicts each directly measured
- * sub-network's batch-1 p50 as the sum of its blocks' p50 plus a constant per-forward overhead,
- * and scores the predictions. The overhead is fitted (median residual) on the first
+ * batch-1 protocol, each paired round by round with the {@link ReferenceNet}, stores them in
+ * {@code atlas.latency_lut}, predicts each directly measured sub-network's batch-1 p50 as the sum
+ * of its blocks' p50 plus a constant per-forward overhead, and its {@code latency_rel} the same
+ * way from the blocks' relative figures, and scores both predictions. The overhead is fitted (median residual) on the first
  * {@code calibration} sub-networks by arch_id and the score is over the others.
  */
 public final class LatencyLookupTable {
@@ -62,7 +64,8 @@ public final class LatencyLookupTable {
       .add(Measurements.SPLIT, DataTypes.StringType)
       .add(Measurements.DEVICE_ID, DataTypes.StringType)
       .add(Measurements.BUILD_DATE, DataTypes.DateType)
-      .add(Measurements.LUT_PREDICTED_P50_MS, DataTypes.DoubleType);
+      .add(Measurements.LUT_PREDICTED_P50_MS, DataTypes.DoubleType)
+      .add(Measurements.LUT_PREDICTED_REL, DataTypes.DoubleType);
 
   private LatencyLookupTable() {}
 
@@ -99,29 +102,24 @@ public final class LatencyLookupTable {
     // only sub-networks timed on the device the table was built on are comparable
     List<Row> comparable = direct.stream()
         .filter(d -> d.<String>getAs(Measurements.DEVICE_ID).equals(deviceId)).toList();
-    double[] sums = comparable.stream()
-        .mapToDouble(d -> blockSum(space, p50, d.getAs(Architectures.ENCODING))).toArray();
     int calibration = calibrationSize(r.calibration(), comparable.size());
-    double[] residual = new double[calibration];
-    for (int i = 0; i < calibration; i++) {
-      residual[i] = directP50(comparable.get(i)) - sums[i];
-    }
-    double overhead = median(residual);
-    int scored = 0;
-    int within = 0;
+    LutFit abs = LutFit.of(directOf(comparable, Measurements.LATENCY_P50_MS),
+        sums(space, p50, comparable), calibration);
+    LutFit rel = LutFit.of(directOf(comparable, Measurements.LATENCY_REL),
+        sums(space, relOf(blocks), comparable), calibration);
+    // the run's reference speed turns a relative prediction back into milliseconds
+    double referenceP50 = median(blocks.stream()
+        .mapToDouble(b -> b.<Double>getAs(LatencyLut.REFERENCE_P50_MS)).toArray());
     List<Row> predicted = new ArrayList<>();
+    int absFromRel = 0;
     for (int i = 0; i < comparable.size(); i++) {
       Row d = comparable.get(i);
-      double prediction = sums[i] + overhead;
-      predicted.add(prediction(d, date, prediction));
-      if (i >= calibration) {
-        scored++;
-        within += Math.abs(prediction - directP50(d)) <= 0.10 * directP50(d) ? 1 : 0;
+      predicted.add(prediction(d, date, abs.predictions()[i], rel.predictions()[i]));
+      double p50Ms = d.<Double>getAs(Measurements.LATENCY_P50_MS);
+      if (i >= calibration && Math.abs(rel.predictions()[i] * referenceP50 - p50Ms) <= 0.10 * p50Ms) {
+        absFromRel++;
       }
     }
-    double mean = Arrays.stream(residual).average().orElse(0);
-    double var = Arrays.stream(residual).map(v -> (v - mean) * (v - mean)).sum()
-        / Math.max(1, residual.length - 1);
     List<Row> lutRows = new ArrayList<>(blocks.stream().map(LatencyLookupTable::lutRow).toList());
     lutRows.add(RowBuilder.of(LatencyLut.TABLE.schema())
         .set(LatencyLut.SPACE, space.name())
@@ -131,12 +129,15 @@ public final class LatencyLookupTable {
         .set(LatencyLut.DEVICE_ID, deviceId)
         .set(LatencyLut.BUILD_DATE, date)
         .set(LatencyLut.COUNT, calibration)
-        .set(LatencyLut.MEAN_MS, mean)
-        .set(LatencyLut.VARIANCE_MS2, var)
-        .set(LatencyLut.P50_MS, overhead)
+        .set(LatencyLut.MEAN_MS, abs.overheadMean())
+        .set(LatencyLut.VARIANCE_MS2, abs.overheadVariance())
+        .set(LatencyLut.P50_MS, abs.overhead())
         .set(LatencyLut.WARMUP, protocol.warmup())
         .set(LatencyLut.INTRA_OP_THREADS, protocol.intraOpThreads())
         .set(LatencyLut.RUN_ID, r.runId())
+        .set(LatencyLut.REL, rel.overhead())
+        .set(LatencyLut.REFERENCE_P50_MS, referenceP50)
+        .set(LatencyLut.LATENCY_REFERENCE, ReferenceNet.id())
         .build());
     Map<String, Long> merged = DeltaWrites.merge(spark, LatencyLut.TABLE,
         spark.createDataFrame(lutRows, LatencyLut.TABLE.schema()), DeltaWrites.OnMatch.UPDATE);
@@ -149,14 +150,37 @@ public final class LatencyLookupTable {
           spark.createDataFrame(predicted, PREDICTIONS)
               .withColumn(Measurements.RUN_ID, lit(r.runId()))
               .withColumn(Measurements.MEASURED_AT, current_timestamp()),
-          List.of(Measurements.LUT_PREDICTED_P50_MS));
+          List.of(Measurements.LUT_PREDICTED_P50_MS, Measurements.LUT_PREDICTED_REL));
     }
-    counts.count("lut_scored", scored);
-    counts.count("lut_within_10pct", within);
-    LOG.info("lut: {} blocks, overhead {} ms (median residual of {} calibration sub-networks); "
-            + "{} of {} held-out sub-networks within ±10% of the direct p50 ({})",
-        blocks.size(), Measurement.fmt(overhead), calibration, within, scored,
-        scored == 0 ? "n/a" : String.format("%.1f%%", 100.0 * within / scored));
+    counts.count("lut_scored", abs.scored());
+    counts.count("lut_within_10pct", abs.within());
+    counts.count("lut_rel_scored", rel.scored());
+    counts.count("lut_rel_within_10pct", rel.within());
+    LOG.info("lut: {} blocks, overhead {} ms (median residual of {} calibration sub-networks); {}",
+        blocks.size(), Measurement.fmt(abs.overhead()), calibration, abs.score("p50"));
+    LOG.info("lut: relative to reference {}: overhead {}, {}; relative x the table's reference p50"
+            + " {} ms: {} of {} within ±10% of the direct p50", ReferenceNet.id(),
+        Measurement.fmt(rel.overhead()), rel.score("latency_rel"), Measurement.fmt(referenceP50),
+        absFromRel, abs.scored());
+  }
+
+  private static double[] sums(MbConvSpace space, Map<String, Double> lut, List<Row> rows) {
+    return rows.stream()
+        .mapToDouble(d -> blockSum(space, lut, d.getAs(Architectures.ENCODING))).toArray();
+  }
+
+  /** A column of {@code rows} as doubles, NaN where null. */
+  private static double[] directOf(List<Row> rows, String column) {
+    return rows.stream().mapToDouble(d -> d.isNullAt(d.fieldIndex(column)) ? Double.NaN
+        : d.getDouble(d.fieldIndex(column))).toArray();
+  }
+
+  private static Map<String, Double> relOf(List<Row> blocks) {
+    Map<String, Double> rel = new HashMap<>();
+    for (Row b : blocks) {
+      rel.put(b.getAs(LatencyLut.LUT_KEY), b.getAs(LatencyLut.REL));
+    }
+    return rel;
   }
 
   /** The date's sub-networks of {@code space} with a direct p50 at {@code batchSize}, by arch_id. */
@@ -170,7 +194,7 @@ public final class LatencyLookupTable {
             .where(col(Architectures.SPACE).equalTo(space)), Architectures.ARCH_ID)
         .select(Measurements.ARCH_ID, Measurements.SUPERNET_ID, Measurements.DATASET,
             Measurements.SPLIT, Measurements.DEVICE_ID, Architectures.ENCODING,
-            Measurements.LATENCY_P50_MS)
+            Measurements.LATENCY_P50_MS, Measurements.LATENCY_REL)
         .orderBy(Measurements.ARCH_ID)
         .collectAsList();
   }
@@ -180,11 +204,7 @@ public final class LatencyLookupTable {
     return Math.min(comparable, configured > 0 ? configured : Math.max(5, (comparable + 9) / 10));
   }
 
-  private static double directP50(Row direct) {
-    return direct.getAs(Measurements.LATENCY_P50_MS);
-  }
-
-  private static Row prediction(Row direct, Date date, double prediction) {
+  private static Row prediction(Row direct, Date date, double prediction, double rel) {
     return RowBuilder.of(PREDICTIONS)
         .set(Measurements.ARCH_ID, direct.getAs(Measurements.ARCH_ID))
         .set(Measurements.SUPERNET_ID, direct.getAs(Measurements.SUPERNET_ID))
@@ -193,6 +213,7 @@ public final class LatencyLookupTable {
         .set(Measurements.DEVICE_ID, direct.getAs(Measurements.DEVICE_ID))
         .set(Measurements.BUILD_DATE, date)
         .set(Measurements.LUT_PREDICTED_P50_MS, prediction)
+        .set(Measurements.LUT_PREDICTED_REL, rel)
         .build();
   }
 

@@ -25,6 +25,7 @@ import org.subnetatlas.transforms.tasks.ProgressScope;
 import org.subnetatlas.transforms.tasks.StageCounts;
 import org.subnetatlas.udfs.measurement.LatencyProtocol;
 import org.subnetatlas.udfs.measurement.MeasureSettings;
+import org.subnetatlas.udfs.measurement.ReferenceNet;
 import org.subnetatlas.udfs.spark.DeviceRows;
 import org.subnetatlas.udfs.spark.RunStamp;
 import org.subnetatlas.udfs.spark.SubnetMeasurement;
@@ -146,6 +147,8 @@ public final class Measurement {
             + "{} intra-op thread(s), energy {}, one measurement per executor and host at a time",
         inputs.size(), r.space(), partitions, p.warmup(), p.repeats(), p.batchSize(),
         settings.throughputBatch(), p.intraOpThreads(), settings.energyMethod());
+    LOG.info("measure: batch-{} forwards paired with reference {} ({})", p.batchSize(),
+        ReferenceNet.id(), ReferenceNet.definition());
     Dataset<Row> source = spark.createDataFrame(inputs, inputs.get(0).schema());
     List<Row> results = progress.collect(inputs.size(), counter -> {
       SubnetMeasurement fn = new SubnetMeasurement(r.space(), settings,
@@ -160,11 +163,28 @@ public final class Measurement {
     counts.count("measured", results.size());
     counts.count("measurements_inserted", merged.get("numTargetRowsInserted"));
     counts.count("measurements_updated", merged.get("numTargetRowsUpdated"));
-    double[] p50 = results.stream().mapToDouble(row -> row.getDouble(row.fieldIndex(
-        Measurements.LATENCY_P50_MS))).sorted().toArray();
-    LOG.info("measure: {} sub-networks, batch-1 p50 {}..{} ms (median {} ms), energy {}",
+    double[] p50 = column(results, Measurements.LATENCY_P50_MS);
+    double[] rel = column(results, Measurements.LATENCY_REL);
+    double[] ref = column(results, Measurements.REFERENCE_P50_MS);
+    long remeasured = results.stream()
+        .filter(row -> row.<Boolean>getAs(Measurements.LATENCY_REMEASURED)).count();
+    long flagged = results.stream()
+        .filter(row -> row.<Boolean>getAs(Measurements.LATENCY_REL_FLAGGED)).count();
+    counts.count("latency_remeasured", remeasured);
+    counts.count("latency_rel_flagged", flagged);
+    LOG.info("measure: {} sub-networks, batch-1 p50 {}..{} ms (median {} ms), energy {}; "
+            + "latency_rel {}..{} (median {}) against reference {} (p50 median {} ms), "
+            + "{} re-measured, {} still above relative MAD {}",
         p50.length, fmt(p50[0]), fmt(p50[p50.length - 1]), fmt(p50[p50.length / 2]),
-        results.get(0).getString(results.get(0).fieldIndex(Measurements.ENERGY_METHOD)));
+        results.get(0).getString(results.get(0).fieldIndex(Measurements.ENERGY_METHOD)),
+        fmt(rel[0]), fmt(rel[rel.length - 1]), fmt(rel[rel.length / 2]),
+        results.get(0).<String>getAs(Measurements.LATENCY_REFERENCE), fmt(ref[ref.length / 2]),
+        remeasured, flagged, settings.relDispersionMax());
+  }
+
+  private static double[] column(List<Row> rows, String name) {
+    return rows.stream().mapToDouble(row -> row.getDouble(row.fieldIndex(name))).sorted()
+        .toArray();
   }
 
   /** Cores per executor: spark.executor.cores, or the local master's thread count. */

@@ -6,10 +6,12 @@ import java.util.Objects;
 /**
  * Everything an executor needs to measure: the latency protocol (batch size 1 in the nightly
  * build), the throughput batch size, the energy method preference and the device power used when
- * no counter is readable, the device preference, and the executor's cores (recorded).
+ * no counter is readable, the device preference, the executor's cores (recorded), and the
+ * relative-latency dispersion above which a sub-network is re-measured once and then flagged.
  */
 public record MeasureSettings(LatencyProtocol latency, int throughputBatch, String energyMethod,
-    double deviceWatts, String device, int executorCores) implements Serializable {
+    double deviceWatts, String device, int executorCores, double relDispersionMax)
+    implements Serializable {
 
   public MeasureSettings {
     Objects.requireNonNull(latency, "latency");
@@ -18,6 +20,10 @@ public record MeasureSettings(LatencyProtocol latency, int throughputBatch, Stri
     }
     Objects.requireNonNull(energyMethod, "energyMethod");
     Objects.requireNonNull(device, "device");
+    if (!(relDispersionMax >= 0) || Double.isInfinite(relDispersionMax)) {
+      throw new IllegalArgumentException("relative dispersion bound must be a finite number >= 0,"
+          + " got " + relDispersionMax);
+    }
   }
 
   public LatencyProtocol throughput() {

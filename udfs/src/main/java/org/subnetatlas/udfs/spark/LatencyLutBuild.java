@@ -19,14 +19,17 @@ import org.subnetatlas.udfs.evaluation.TrainedSupernet;
 import org.subnetatlas.udfs.measurement.BlockKey;
 import org.subnetatlas.udfs.measurement.EstimatedEnergy;
 import org.subnetatlas.udfs.measurement.ExclusiveMeasurement;
+import org.subnetatlas.udfs.measurement.Forward;
 import org.subnetatlas.udfs.measurement.LatencyMeter;
 import org.subnetatlas.udfs.measurement.LatencyProtocol;
 import org.subnetatlas.udfs.measurement.LatencyStats;
 import org.subnetatlas.udfs.measurement.MbTiming;
+import org.subnetatlas.udfs.measurement.ReferenceNet;
 
 /**
  * Measures every lookup-table block of a space (stem, each MBConv variant, head) with one
- * protocol, in one exclusive section per executor. Input: rows with {@code checkpoint_uri} (the
+ * protocol, each paired round by round with the {@link ReferenceNet}, in one exclusive section
+ * per executor. Input: rows with {@code checkpoint_uri} (the
  * first is used: blocks of one space time the same whatever the weights); output:
  * {@link #RESULT_SCHEMA}.
  */
@@ -48,6 +51,9 @@ public final class LatencyLutBuild extends PartitionTask {
       .add(LatencyLut.WARMUP, IntegerType, false)
       .add(LatencyLut.INTRA_OP_THREADS, IntegerType, false)
       .add(LatencyLut.RUN_ID, StringType, false)
+      .add(LatencyLut.REL, DoubleType, false)
+      .add(LatencyLut.REFERENCE_P50_MS, DoubleType, false)
+      .add(LatencyLut.LATENCY_REFERENCE, StringType, false)
       .add(DeviceRows.COLUMN, DeviceRows.SCHEMA, false);
 
   private final LatencyProtocol protocol;
@@ -73,11 +79,15 @@ public final class LatencyLutBuild extends PartitionTask {
     LatencyMeter meter = new LatencyMeter(new EstimatedEnergy(1));
     return ExclusiveMeasurement.run(() -> {
       List<Row> out = new ArrayList<>();
-      try (MbTiming timing = new MbTiming(supernet.net(), supernet.manager())) {
-        var h = meter.measure(protocol, timing.harness()).stats();
+      try (MbTiming timing = new MbTiming(supernet.net(), supernet.manager());
+          ReferenceNet reference = new ReferenceNet(supernet.manager())) {
+        // blocks paired with the reference like whole sub-networks, so relative figures add up
+        Forward ref = reference.forward(protocol.batchSize());
+        var h = meter.measurePaired(protocol, timing.harness(), ref, ReferenceNet.id());
         out.add(row(space, LatencyLut.HARNESS_KEY, fp, h, deviceRow));
         for (BlockKey key : MbTiming.allBlocks(space.spec())) {
-          var s = meter.measure(protocol, timing.block(key, protocol.batchSize())).stats();
+          var s = meter.measurePaired(protocol, timing.block(key, protocol.batchSize()), ref,
+              ReferenceNet.id());
           out.add(row(space, key.id(), fp, s, deviceRow));
         }
       }
@@ -85,8 +95,9 @@ public final class LatencyLutBuild extends PartitionTask {
     });
   }
 
-  private Row row(MbConvSpace space, String key, DeviceFingerprint fp, LatencyStats s,
+  private Row row(MbConvSpace space, String key, DeviceFingerprint fp, LatencyMeter.Result r,
       Row deviceRow) {
+    LatencyStats s = r.stats();
     return RowBuilder.of(RESULT_SCHEMA)
         .set(LatencyLut.SPACE, space.name())
         .set(LatencyLut.SPACE_VERSION, space.version())
@@ -101,6 +112,9 @@ public final class LatencyLutBuild extends PartitionTask {
         .set(LatencyLut.WARMUP, protocol.warmup())
         .set(LatencyLut.INTRA_OP_THREADS, protocol.intraOpThreads())
         .set(LatencyLut.RUN_ID, run.runId())
+        .set(LatencyLut.REL, r.relative().rel())
+        .set(LatencyLut.REFERENCE_P50_MS, r.relative().reference().p50Ms())
+        .set(LatencyLut.LATENCY_REFERENCE, r.relative().referenceId())
         .set(DeviceRows.COLUMN, deviceRow)
         .build();
   }

@@ -1,5 +1,6 @@
 package org.subnetatlas.udfs.spark;
 
+import static org.apache.spark.sql.types.DataTypes.BooleanType;
 import static org.apache.spark.sql.types.DataTypes.DoubleType;
 import static org.apache.spark.sql.types.DataTypes.IntegerType;
 import static org.apache.spark.sql.types.DataTypes.LongType;
@@ -7,9 +8,11 @@ import static org.apache.spark.sql.types.DataTypes.StringType;
 import static org.apache.spark.sql.types.DataTypes.TimestampType;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
 import ai.djl.util.cuda.CudaUtils;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.sql.Row;
@@ -25,17 +28,23 @@ import org.subnetatlas.udfs.nets.DjlRuntime;
 import org.subnetatlas.udfs.evaluation.TrainedSupernet;
 import org.subnetatlas.udfs.measurement.EnergyMeter;
 import org.subnetatlas.udfs.measurement.ExclusiveMeasurement;
+import org.subnetatlas.udfs.measurement.Forward;
 import org.subnetatlas.udfs.measurement.LatencyMeter;
 import org.subnetatlas.udfs.measurement.LatencyStats;
 import org.subnetatlas.udfs.measurement.MbTiming;
 import org.subnetatlas.udfs.measurement.MeasureSettings;
 import org.subnetatlas.udfs.measurement.MemoryModel;
+import org.subnetatlas.udfs.measurement.ReferenceNet;
+import org.subnetatlas.udfs.measurement.RelativeLatency;
 
 /**
  * Measures latency (batch 1 and a throughput batch), energy and memory of sub-networks per
  * partition with inherited supernet weights. Each sub-network is measured inside
  * {@link ExclusiveMeasurement}: materialisation and both timings run while no other measurement
- * runs on this executor or host. Input rows need {@code arch_id}, {@code encoding},
+ * runs on this executor or host. The batch-1 timing is paired with {@link ReferenceNet} round by
+ * round, giving {@code latency_rel}; a sub-network whose ratio is more dispersed than
+ * {@code relDispersionMax} is measured again at the end of the partition, after the others, so the
+ * second try meets the machine at another moment; the second measurement is kept. Input rows need {@code arch_id}, {@code encoding},
  * {@code params}, {@code supernet_id}, {@code dataset}, {@code split} and {@code checkpoint_uri}; output rows have
  * {@link #RESULT_SCHEMA}.
  */
@@ -68,6 +77,12 @@ public final class SubnetMeasurement extends PartitionTask {
       .add(Measurements.ENERGY_METHOD, StringType, false)
       .add(Measurements.PEAK_MEMORY_BYTES, LongType, false)
       .add(Measurements.PEAK_MEMORY_MEASURED_BYTES, LongType, true)
+      .add(Measurements.LATENCY_REL, DoubleType, false)
+      .add(Measurements.LATENCY_REL_MAD, DoubleType, false)
+      .add(Measurements.REFERENCE_P50_MS, DoubleType, false)
+      .add(Measurements.LATENCY_REFERENCE, StringType, false)
+      .add(Measurements.LATENCY_REL_FLAGGED, BooleanType, false)
+      .add(Measurements.LATENCY_REMEASURED, BooleanType, false)
       .add(Measurements.MEASURE_STARTED_AT, TimestampType, false)
       .add(Measurements.MEASURE_ENDED_AT, TimestampType, false));
 
@@ -90,7 +105,45 @@ public final class SubnetMeasurement extends PartitionTask {
     EnergyMeter energy = EnergyMeter.select(settings.energyMethod(),
         DjlRuntime.device().isGpu(), settings.deviceWatts());
     LatencyMeter meter = new LatencyMeter(energy);
-    return mapEach(rows, in -> {
+    try (NDManager refManager = NDManager.newBaseManager(DjlRuntime.device(), DjlRuntime.ENGINE);
+        ReferenceNet reference = new ReferenceNet(refManager)) {
+      // its first, untimed forward is a measurement too: it must not overlap another's
+      Forward ref = ExclusiveMeasurement.run(
+          () -> reference.forward(settings.latency().batchSize()));
+      Task task = new Task(space, device.deviceId(), deviceRow, meter, ref);
+      List<Row> inputs = new ArrayList<>();
+      List<Row> out = mapEach(rows, in -> {
+        inputs.add(in.copy());
+        return task.measure(in, false);
+      });
+      for (int i = 0; i < out.size(); i++) {
+        if (out.get(i).<Boolean>getAs(Measurements.LATENCY_REL_FLAGGED)) {
+          out.set(i, task.measure(inputs.get(i), true));
+        }
+      }
+      return out;
+    }
+  }
+
+  /** What one partition measures with: its space, device, meter and reference forward. */
+  private final class Task {
+    private final MbConvSpace space;
+    private final String deviceId;
+    private final Row deviceRow;
+    private final LatencyMeter meter;
+    private final Forward reference;
+
+    Task(MbConvSpace space, String deviceId, Row deviceRow, LatencyMeter meter,
+        Forward reference) {
+      this.space = space;
+      this.deviceId = deviceId;
+      this.deviceRow = deviceRow;
+      this.meter = meter;
+      this.reference = reference;
+    }
+
+    /** One sub-network's row; {@code again}: the second try of a too-dispersed first one. */
+    Row measure(Row in, boolean again) {
       String archId = in.getAs(Architectures.ARCH_ID);
       MbArch arch = space.parse((String) in.getAs(Architectures.ENCODING));
       long params = in.<Long>getAs(Architectures.PARAMS);
@@ -102,15 +155,16 @@ public final class SubnetMeasurement extends PartitionTask {
       return ExclusiveMeasurement.run(() -> {
         Instant started = Instant.now();
         try (MbTiming timing = new MbTiming(supernet.net(), supernet.manager())) {
-          LatencyMeter.Result one = meter.measure(settings.latency(),
-              timing.subnet(arch, settings.latency().batchSize()));
+          LatencyMeter.Result one = meter.measurePaired(settings.latency(),
+              timing.subnet(arch, settings.latency().batchSize()), reference, ReferenceNet.id());
           LatencyMeter.Result many = meter.measure(settings.throughput(),
               timing.subnet(arch, settings.throughputBatch()));
           Device d = supernet.manager().getDevice();
           Long measuredMemory = d.isGpu() ? gpuMemoryInUse(d) : null;
           RowBuilder row = MeasurementRows.keyed(RESULT_SCHEMA, archId, supernetId, dataset, split,
-              device.deviceId());
+              deviceId);
           latency(row, one, many);
+          relative(row, one.relative(), settings.relDispersionMax(), again);
           return MeasurementRows.stamped(row
               .set(Measurements.EXECUTOR_CORES, settings.executorCores())
               .set(Measurements.COMPUTE_DEVICE, d.toString())
@@ -125,7 +179,18 @@ public final class SubnetMeasurement extends PartitionTask {
               run, deviceRow);
         }
       });
-    });
+    }
+  }
+
+  /** The relative-latency columns of a paired batch-1 measurement. */
+  private static void relative(RowBuilder row, RelativeLatency rel, double bound,
+      boolean remeasured) {
+    row.set(Measurements.LATENCY_REL, rel.rel())
+        .set(Measurements.LATENCY_REL_MAD, rel.relMad())
+        .set(Measurements.REFERENCE_P50_MS, rel.reference().p50Ms())
+        .set(Measurements.LATENCY_REFERENCE, rel.referenceId())
+        .set(Measurements.LATENCY_REL_FLAGGED, rel.dispersed(bound))
+        .set(Measurements.LATENCY_REMEASURED, remeasured);
   }
 
   /** The batch-1 latency and throughput columns of {@code one} and {@code many}. */

@@ -79,7 +79,7 @@ class DevicePreferenceTest {
     Row measured = RowBuilder.of(new StructType()
             .add(SubnetMeasurement.CHECKPOINT_URI, StringType, false))
         .set(SubnetMeasurement.CHECKPOINT_URI, uri).build();
-    MeasureSettings measure = new MeasureSettings(PROTOCOL, 8, "estimated", 15, "gpu", 1);
+    MeasureSettings measure = new MeasureSettings(PROTOCOL, 8, "estimated", 15, "gpu", 1, 0.05);
     String expected = "spark.atlas.device=gpu but DJL finds no CUDA device on executor "
         + InetAddress.getLocalHost().getHostName();
 

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.subnetatlas.schemas.RowBuilder;
 import org.subnetatlas.schemas.Tables.Architectures;
+import org.subnetatlas.schemas.MeasurementTables.LatencyLut;
 import org.subnetatlas.schemas.MeasurementTables.Measurements;
 import org.subnetatlas.schemas.Tables.Supernets;
 import org.subnetatlas.spaces.MbArch;
@@ -30,6 +31,10 @@ import org.subnetatlas.spaces.MbConvSpace;
 import org.subnetatlas.spaces.Spaces;
 import org.subnetatlas.udfs.evaluation.EvalConfig;
 import org.subnetatlas.udfs.evaluation.TrainedSupernet;
+import org.subnetatlas.udfs.measurement.LatencyProtocol;
+import org.subnetatlas.udfs.measurement.MbTiming;
+import org.subnetatlas.udfs.measurement.MeasureSettings;
+import org.subnetatlas.udfs.measurement.ReferenceNet;
 
 /** Partition functions on plain rows, without a Spark session: schemas, rows by name, counting. */
 class PartitionFunctionsTest {
@@ -38,6 +43,14 @@ class PartitionFunctionsTest {
   private static final StructType INPUT = new StructType()
       .add(Architectures.ARCH_ID, StringType, false)
       .add(Architectures.ENCODING, StringType, false);
+  private static final StructType MEASURE_INPUT = new StructType()
+      .add(Architectures.ARCH_ID, StringType, false)
+      .add(Architectures.ENCODING, StringType, false)
+      .add(Architectures.PARAMS, LongType, false)
+      .add(Measurements.SUPERNET_ID, StringType, false)
+      .add(Measurements.DATASET, StringType, false)
+      .add(Measurements.SPLIT, StringType, false)
+      .add(SubnetMeasurement.CHECKPOINT_URI, StringType, false);
 
   @Test
   void resultSchemasKeepTheirColumnsInOrder() {
@@ -106,6 +119,101 @@ class PartitionFunctionsTest {
     assertEquals(Date.valueOf("2026-12-07"), (Date) first.getAs(Measurements.BUILD_DATE));
     Row device = first.getAs(DeviceRows.COLUMN);
     assertEquals((String) first.getAs(Measurements.DEVICE_ID), (String) device.getAs("device_id"));
+  }
+
+  @Test
+  void measurementPairsEachSubnetworkWithTheReferenceAndRemeasuresDispersedOnes(@TempDir Path dir)
+      throws Exception {
+    Path checkpoint = dir.resolve("s.ckpt");
+    try (TrainedSupernet s = TrainedSupernet.untrained(SPACE.spec(), 3);
+        OutputStream out = Files.newOutputStream(checkpoint)) {
+      s.save(out);
+    }
+    List<Row> inputs = List.of(
+        measureInput("a", SPACE.sample(new SplittableRandom(1)), checkpoint),
+        measureInput("b", SPACE.sample(new SplittableRandom(2)), checkpoint));
+    RunStamp run = new RunStamp("run-1", Date.valueOf("2026-12-07"));
+    LatencyProtocol protocol = new LatencyProtocol(2, 10, 1, 1);
+
+    LongAccumulator done = new LongAccumulator();
+    // a loose bound: nothing is re-measured
+    List<Row> loose = rows(new SubnetMeasurement(SPACE.name(),
+        new MeasureSettings(protocol, 2, "estimated", 15, "cpu", 1, 10.0), run, done)
+        .call(inputs.iterator()));
+    assertEquals(2, loose.size());
+    assertEquals(2, done.value());
+    for (Row r : loose) {
+      assertEquals(SubnetMeasurement.RESULT_SCHEMA, r.schema());
+      assertRelativeColumnsSet(r);
+      assertFalse((Boolean) r.getAs(Measurements.LATENCY_REMEASURED));
+      assertFalse((Boolean) r.getAs(Measurements.LATENCY_REL_FLAGGED));
+    }
+    assertEquals("a", (String) loose.get(0).getAs(Measurements.ARCH_ID));
+    assertEquals("b", (String) loose.get(1).getAs(Measurements.ARCH_ID));
+
+    // a bound of 0: every first try is too dispersed, so each is measured again and kept
+    LongAccumulator again = new LongAccumulator();
+    List<Row> strict = rows(new SubnetMeasurement(SPACE.name(),
+        new MeasureSettings(protocol, 2, "estimated", 15, "cpu", 1, 0.0), run, again)
+        .call(inputs.iterator()));
+    assertEquals(2, again.value(), "a re-measure is not another sub-network done");
+    for (Row r : strict) {
+      assertRelativeColumnsSet(r);
+      assertTrue((Boolean) r.getAs(Measurements.LATENCY_REMEASURED));
+      double mad = r.getAs(Measurements.LATENCY_REL_MAD);
+      assertEquals(mad > 0, (Boolean) r.getAs(Measurements.LATENCY_REL_FLAGGED));
+    }
+  }
+
+  @Test
+  void theLookupTablePairsEveryBlockWithTheReference(@TempDir Path dir) throws Exception {
+    Path checkpoint = dir.resolve("s.ckpt");
+    try (TrainedSupernet s = TrainedSupernet.untrained(SPACE.spec(), 3);
+        OutputStream out = Files.newOutputStream(checkpoint)) {
+      s.save(out);
+    }
+    LatencyLutBuild f = new LatencyLutBuild(SPACE.name(), new LatencyProtocol(1, 3, 1, 1), "cpu",
+        new RunStamp("run-1", Date.valueOf("2026-12-07")));
+    List<Row> blocks = rows(f.call(List.of(measureInput("a", SPACE.smallest(), checkpoint))
+        .iterator()));
+    assertEquals(MbTiming.allBlocks(SPACE.spec()).size() + 1, blocks.size());
+    for (Row b : blocks) {
+      String key = b.getAs(LatencyLut.LUT_KEY);
+      double rel = b.getAs(LatencyLut.REL);
+      double ref = b.getAs(LatencyLut.REFERENCE_P50_MS);
+      assertTrue(rel > 0 && Double.isFinite(rel), key + " rel " + rel);
+      assertTrue(ref > 0, key + " reference p50 " + ref);
+      assertEquals(ReferenceNet.id(), (String) b.getAs(LatencyLut.LATENCY_REFERENCE));
+    }
+  }
+
+  private static void assertRelativeColumnsSet(Row r) {
+    for (String c : List.of(Measurements.LATENCY_P50_MS, Measurements.LATENCY_REL,
+        Measurements.REFERENCE_P50_MS, Measurements.ENERGY_MJ)) {
+      double v = r.getAs(c);
+      assertTrue(v > 0, c + " = " + v);
+    }
+    double mad = r.getAs(Measurements.LATENCY_REL_MAD);
+    assertTrue(mad >= 0 && Double.isFinite(mad), "latency_rel_mad = " + mad);
+    assertEquals(ReferenceNet.id(), (String) r.getAs(Measurements.LATENCY_REFERENCE));
+    assertFalse(r.isNullAt(r.fieldIndex(Measurements.LATENCY_REL_FLAGGED)));
+    assertFalse(r.isNullAt(r.fieldIndex(Measurements.LATENCY_REMEASURED)));
+  }
+
+  private static List<Row> rows(Iterator<Row> it) {
+    List<Row> out = new java.util.ArrayList<>();
+    it.forEachRemaining(out::add);
+    return out;
+  }
+
+  private static Row measureInput(String id, MbArch arch, Path checkpoint) {
+    return RowBuilder.of(MEASURE_INPUT).set(Architectures.ARCH_ID, id)
+        .set(Architectures.ENCODING, SPACE.canonical(arch))
+        .set(Architectures.PARAMS, 1000L)
+        .set(Measurements.SUPERNET_ID, "sn-1")
+        .set(Measurements.DATASET, SubnetEvaluation.DATASET)
+        .set(Measurements.SPLIT, SubnetEvaluation.SPLIT)
+        .set(SubnetMeasurement.CHECKPOINT_URI, checkpoint.toUri().toString()).build();
   }
 
   private static Row input(String id, MbArch arch) {
