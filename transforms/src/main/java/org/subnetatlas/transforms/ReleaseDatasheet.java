@@ -17,6 +17,7 @@ import org.apache.spark.sql.Row;
 import org.subnetatlas.schemas.Tables.Architectures;
 import org.subnetatlas.schemas.MeasurementTables.Devices;
 import org.subnetatlas.schemas.MeasurementTables.Measurements;
+import org.subnetatlas.schemas.Tables.QualityMetrics;
 import org.subnetatlas.schemas.Tables.Runs;
 import org.subnetatlas.schemas.Tables.Supernets;
 
@@ -65,6 +66,7 @@ final class ReleaseDatasheet {
     md.append("\n## What was measured\n\n");
     Dataset<Row> a = tables.get(Architectures.TABLE.name());
     Dataset<Row> m = tables.get(Measurements.TABLE.name());
+    md.append(DatasheetFacts.scope(a, m, tables.get(Devices.TABLE.name()))).append("\n");
     md.append("| space | family | architectures | MACs min | MACs max |\n|---|---|---|---|---|\n");
     for (Row r : a.groupBy(Architectures.SPACE, Architectures.FAMILY)
         .agg(count(lit(1)), min(Architectures.MACS), max(Architectures.MACS))
@@ -94,12 +96,10 @@ final class ReleaseDatasheet {
     md.append("\n## How\n\n")
         .append("- Architectures are sampled from each search space (sampler and seed in"
             + " `architectures`), identified by the sha-256 of space, version and canonical encoding.\n")
-        .append("- Accuracy: each sub-network inherits the supernet's weights, its BatchNorm statistics"
-            + " are recalibrated on training images, then it is evaluated on a held-out split that"
-            + " training never saw (`n_images`, `recalibration_images` per row).\n")
+        .append(DatasheetFacts.accuracy(m))
         .append("- Latency (where present): warm-up and repeat counts and batch size are stored per row;"
             + " energy is measured where a counter exists, otherwise estimated (`energy_method`).\n")
-        .append("- Every night passed the quality gates (`atlas.quality_metrics`) before release.\n");
+        .append(DatasheetFacts.gates(m, tables.get(QualityMetrics.TABLE.name())));
     Dataset<Row> s = tables.get(Supernets.TABLE.name());
     if (s != null) {
       md.append("\nSupernets:\n\n| supernet | space | dataset | training images | epochs | final loss |"

@@ -77,6 +77,13 @@ class ReleaseBuilderTest extends SparkTestBase {
     assertTrue(csv.lines().skip(1).findFirst().orElseThrow().startsWith(AtlasFixture.archId(0)), csv);
     String datasheet = new String(before.get("DATASHEET.md"), java.nio.charset.StandardCharsets.UTF_8);
     assertTrue(datasheet.contains("| dev-test-1 | cpu | Test CPU | 2 |"), datasheet);
+    // statements read from the rows, not written as constants
+    assertTrue(datasheet.contains("Scope: dataset "), datasheet);
+    assertTrue(datasheet.contains("devices cpu."), datasheet);
+    assertTrue(datasheet.contains("- Accuracy: each sub-network inherits its supernet's weights and is"
+        + " scored on split "), datasheet);
+    assertTrue(datasheet.contains("- Quality gates: 1 of 1 nights with measurements have passing"
+        + " metrics in `atlas.quality_metrics`."), datasheet);
     assertFalse(Files.list(dir.getParent()).anyMatch(p -> p.getFileName().toString().startsWith(".tmp")),
         "no build folder left behind");
     assertEquals(1L, sql("SELECT count(*) FROM atlas.releases WHERE tag = 'nightly-2026-11-28'").get(0)[0]);

@@ -1,0 +1,94 @@
+package org.subnetatlas.transforms;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.TreeSet;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.subnetatlas.schemas.MeasurementTables.Devices;
+import org.subnetatlas.schemas.MeasurementTables.Measurements;
+import org.subnetatlas.schemas.Tables.Architectures;
+import org.subnetatlas.schemas.Tables.QualityMetrics;
+
+/**
+ * The datasheet's statements about scope, accuracy protocol and quality gates, each read from the
+ * exported tables, so the sheet says only what its rows show.
+ */
+final class DatasheetFacts {
+
+  private DatasheetFacts() {}
+
+  /** Datasets, input resolutions, families and device classes the release covers. */
+  static String scope(Dataset<Row> architectures, Dataset<Row> measurements, Dataset<Row> devices) {
+    String devicesText = "none recorded";
+    if (devices != null) {
+      TreeSet<String> kinds = new TreeSet<>();
+      for (Row r : devices.select(Devices.HOST_CLASS, Devices.GPU_NAME).distinct().collectAsList()) {
+        kinds.add(r.isNullAt(1) ? r.getString(0) : r.getString(0) + " (" + r.getString(1) + ")");
+      }
+      devicesText = String.join(", ", kinds);
+    }
+    return String.format(Locale.ROOT, "Scope: dataset %s; input resolutions %s; families %s;"
+            + " devices %s.%n", distinct(measurements, Measurements.DATASET),
+        distinct(architectures, Architectures.RESOLUTION), distinct(architectures,
+            Architectures.FAMILY), devicesText);
+  }
+
+  /** How accuracy rows were made: the splits scored and how many rows were recalibrated, on what. */
+  static String accuracy(Dataset<Row> measurements) {
+    Dataset<Row> scored = measurements.where(col(Measurements.TOP1).isNotNull());
+    long rows = scored.count();
+    Dataset<Row> recal = scored.where(col(Measurements.BN_RECALIBRATED));
+    long recalibrated = recal.count();
+    String how = recalibrated == 0 ? "none had its BatchNorm statistics recalibrated"
+        : recalibrated + " had their BatchNorm statistics recalibrated first on " + range(recal)
+            + " training images (`bn_recalibrated`, `recalibration_images`)";
+    return String.format(Locale.ROOT, "- Accuracy: each sub-network inherits its supernet's"
+            + " weights and is scored on split %s (`n_images` per row); of %d scored rows, %s.%n",
+        distinct(scored, Measurements.SPLIT), rows, how);
+  }
+
+  /**
+   * Which of the release's nights have gate metrics: a night's metrics are recorded only when it
+   * passed the gates.
+   */
+  static String gates(Dataset<Row> measurements, Dataset<Row> qualityMetrics) {
+    TreeSet<String> nights = values(measurements, Measurements.BUILD_DATE);
+    TreeSet<String> gated = qualityMetrics == null ? new TreeSet<>()
+        : values(qualityMetrics, QualityMetrics.BUILD_DATE);
+    TreeSet<String> without = new TreeSet<>(nights);
+    without.removeAll(gated);
+    return String.format(Locale.ROOT, "- Quality gates: %d of %d nights with measurements have"
+            + " passing metrics in `atlas.quality_metrics`%s.%n", nights.size() - without.size(),
+        nights.size(), without.isEmpty() ? "" : "; not gated: " + String.join(", ", without));
+  }
+
+  private static String range(Dataset<Row> recalibrated) {
+    Row r = recalibrated.agg(min(Measurements.RECALIBRATION_IMAGES),
+        max(Measurements.RECALIBRATION_IMAGES)).first();
+    if (r.isNullAt(0)) {
+      return "an unrecorded number of";
+    }
+    return r.get(0).equals(r.get(1)) ? String.valueOf(r.get(0)) : r.get(0) + " to " + r.get(1);
+  }
+
+  private static String distinct(Dataset<Row> rows, String column) {
+    TreeSet<String> v = values(rows, column);
+    return v.isEmpty() ? "none" : String.join(", ", v);
+  }
+
+  private static TreeSet<String> values(Dataset<Row> rows, String column) {
+    TreeSet<String> out = new TreeSet<>();
+    List<Row> found = rows.select(col(column)).distinct().collectAsList();
+    for (Row r : found) {
+      if (!r.isNullAt(0)) {
+        out.add(String.valueOf(r.get(0)));
+      }
+    }
+    return out;
+  }
+}
