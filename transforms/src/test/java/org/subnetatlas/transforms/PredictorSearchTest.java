@@ -100,7 +100,7 @@ class PredictorSearchTest extends SparkTestBase {
     String sampledId = space.archId(sampled);
     String freshId = space.archId(fresh);
     // the night sampled one of them; both already have the night's accuracy with the supernet
-    Row known = f.architecture(0);
+    Row known = f.architecture(1);
     Object[] knownValues = new Object[known.size()];
     for (int i = 0; i < known.size(); i++) {
       knownValues[i] = known.get(i);
@@ -155,7 +155,7 @@ class PredictorSearchTest extends SparkTestBase {
     Map<String, String> byId = new java.util.TreeMap<>();
     rows.forEach(r -> byId.put(r.getString(0), r.getString(1) + "," + r.getLong(2) + ","
         + r.getLong(3) + "," + r.get(4)));
-    assertEquals(Map.of(sampledId, "stratified,7,1000000,2026-11-01",
+    assertEquals(Map.of(sampledId, "stratified,7,1010000,2026-11-01",
         freshId, "search,9," + space.cost(fresh).macs() + "," + day), byId);
   }
 
