@@ -91,7 +91,7 @@ class PredictorPipelineTest {
         + "rmse >= 0, size(trained_on) FROM atlas.predictors ORDER BY feature_set, model");
     assertEquals(8, rows.size(), rows.toString());
     for (String r : rows) {
-      assertTrue(r.startsWith("top1,") && r.endsWith(",48,true,true,3"), r);
+      assertTrue(r.startsWith("top1,") && r.endsWith(",48,true,true,4"), r);
     }
     assertEquals(List.of("1"), sql("SELECT count(*) FROM atlas.predictors WHERE is_best"));
     // latency columns are null here: no latency model, and the run says so instead of failing
@@ -172,6 +172,11 @@ class PredictorPipelineTest {
     for (String r : rows) {
       assertTrue(r.endsWith(",true,true,true"), r);
     }
+    // each result is an architecture and the measurement it reports, with the night's supernet
+    assertEquals(List.of("4,4"), sql("SELECT count(a.arch_id), count(m.arch_id) "
+        + "FROM atlas.search_results s LEFT JOIN atlas.architectures a ON a.arch_id = s.arch_id "
+        + "LEFT JOIN atlas.measurements m ON m.arch_id = s.arch_id AND m.supernet_id = s.supernet_id "
+        + "AND m.build_date = s.build_date AND m.top1 = s.measured_top1"));
   }
 
   @Test
@@ -179,11 +184,14 @@ class PredictorPipelineTest {
   void rerunsForTheSameDateLeaveTheSameRows() {
     List<String> before = sql("SELECT model, feature_set, kendall_tau FROM atlas.predictors ORDER BY 1, 2");
     List<String> search = sql("SELECT budget, rank, arch_id FROM atlas.search_results ORDER BY 1, 2");
+    String counts = "SELECT (SELECT count(*) FROM atlas.architectures), (SELECT count(*) FROM atlas.measurements)";
+    List<String> rows = sql(counts);
     stage("train-predictor", PREDICTOR);
     stage("search", "--population", "8", "--iterations", "4", "--top-k", "2",
         "--macs-budget-fractions", "0.4,0.8", "--eval-images", "200", "--recalibration-images", "64");
     assertEquals(before, sql("SELECT model, feature_set, kendall_tau FROM atlas.predictors ORDER BY 1, 2"));
     assertEquals(search, sql("SELECT budget, rank, arch_id FROM atlas.search_results ORDER BY 1, 2"));
+    assertEquals(rows, sql(counts), "a rerun of search adds no architecture or measurement");
     assertEquals(List.of("48"), sql("SELECT count(*) FROM atlas.arch_features"));
     // a rerun with one model keeps the other rows, and the best is chosen over all of them
     stage("train-predictor", "--models", "linear", "--held-out-percent", "30");

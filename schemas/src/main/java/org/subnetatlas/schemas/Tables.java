@@ -35,7 +35,7 @@ public final class Tables {
       "delta.logRetentionDuration", RETENTION,
       "delta.deletedFileRetentionDuration", RETENTION);
 
-  /** Sampled architectures, one row per arch_id. */
+  /** Sub-networks (sampled, stitched configurations, or found by search), one row per arch_id. */
   public static final class Architectures {
     public static final String ARCH_ID = "arch_id";
     public static final String SPACE = "space";
@@ -68,7 +68,7 @@ public final class Tables {
             .add(RESOLUTION, IntegerType, false)
             .add(MACS, LongType, false, "multiply-accumulates, OFA counting convention")
             .add(PARAMS, LongType, false, "parameters including BN affine")
-            .add(SAMPLER, StringType, false)
+            .add(SAMPLER, StringType, false, "what put the row here: uniform, stratified, enumerate (stitched), search")
             .add(SEED, LongType, false)
             .add(FIRST_SEEN_DATE, DateType, false)
             .add(STITCH_FRONT_ANCHOR, StringType, true,

@@ -19,11 +19,14 @@ import org.subnetatlas.schemas.MeasurementTables.Devices;
 import org.subnetatlas.schemas.MeasurementTables.Measurements;
 import org.subnetatlas.schemas.Tables.QualityMetrics;
 import org.subnetatlas.schemas.Tables.Runs;
+import org.subnetatlas.schemas.Tables.Samples;
 import org.subnetatlas.schemas.Tables.Supernets;
 
 /**
  * The release's {@code DATASHEET.md}: what was measured, how, on which devices and by which runs,
- * and its known limits, all read from the pinned tables (nothing time-of-build in it).
+ * and its known limits, all read from the pinned tables (nothing time-of-build in it). Its figures
+ * and plots describe what the nights drew ({@link SampleScope}): search's finds, chosen for being
+ * good, would flatter them; the datasheet counts them apart and the files hold them all.
  */
 final class ReleaseDatasheet {
 
@@ -31,12 +34,12 @@ final class ReleaseDatasheet {
 
   /** One point per architecture with a top-1 value: mean top-1 and mean p50 latency over its rows. */
   static List<ReleasePlots.Point> points(Map<String, Dataset<Row>> tables) {
-    Dataset<Row> m = tables.get(Measurements.TABLE.name());
     Dataset<Row> a = tables.get(Architectures.TABLE.name());
     List<ReleasePlots.Point> out = new ArrayList<>();
-    if (m == null || a == null) {
+    if (tables.get(Measurements.TABLE.name()) == null || a == null) {
       return out;
     }
+    Dataset<Row> m = sampledMeasurements(tables);
     List<Row> rows = m.filter(col(Measurements.TOP1).isNotNull())
         .groupBy(Measurements.ARCH_ID)
         .agg(avg(Measurements.TOP1).as("top1"), avg(Measurements.LATENCY_P50_MS).as("latency"))
@@ -64,8 +67,8 @@ final class ReleaseDatasheet {
     versions.forEach((t, v) -> md.append("| atlas.").append(t).append(" | ").append(v).append(" |\n"));
 
     md.append("\n## What was measured\n\n");
-    Dataset<Row> a = tables.get(Architectures.TABLE.name());
-    Dataset<Row> m = tables.get(Measurements.TABLE.name());
+    Dataset<Row> a = sampledArchitectures(tables);
+    Dataset<Row> m = sampledMeasurements(tables);
     md.append(DatasheetFacts.scope(a, m, tables.get(Devices.TABLE.name()))).append("\n");
     md.append("| space | family | architectures | MACs min | MACs max |\n|---|---|---|---|---|\n");
     for (Row r : a.groupBy(Architectures.SPACE, Architectures.FAMILY)
@@ -91,6 +94,14 @@ final class ReleaseDatasheet {
           r.getString(0), r.getString(1), r.get(2), r.get(3), r.getLong(4), r.getLong(5),
           fmt(r.get(6)), fmt(r.get(7)), fmt(r.get(8)), r.get(9), r.getLong(10), r.getLong(11),
           r.getString(12).isEmpty() ? "none" : r.getString(12)));
+    }
+    long foundArchs = tables.get(Architectures.TABLE.name()).count() - a.count();
+    long foundRows = tables.get(Measurements.TABLE.name()).count() - m.count();
+    if (foundArchs + foundRows > 0) {
+      md.append(String.format(Locale.ROOT, "%nThese figures describe the nights' samples. The files"
+          + " also hold %d architectures and %d measurement rows outside them: sub-networks that"
+          + " search found (sampler `search`; `search_results` refers to them by arch_id).%n",
+          foundArchs, foundRows));
     }
 
     md.append("\n## How\n\n")
@@ -157,6 +168,20 @@ final class ReleaseDatasheet {
         + " order), `plots/*.png` (top-1 versus MACs and versus latency with the Pareto front, per"
         + " family), `manifest.json` (versions, schemas, checksums, code version, config).\n");
     return md.toString();
+  }
+
+  /** The measurements of what each night drew; all of them where a release has no samples. */
+  private static Dataset<Row> sampledMeasurements(Map<String, Dataset<Row>> tables) {
+    Dataset<Row> m = tables.get(Measurements.TABLE.name());
+    Dataset<Row> samples = tables.get(Samples.TABLE.name());
+    return samples == null ? m
+        : SampleScope.measurements(m, samples, tables.get(Architectures.TABLE.name()));
+  }
+
+  private static Dataset<Row> sampledArchitectures(Map<String, Dataset<Row>> tables) {
+    Dataset<Row> a = tables.get(Architectures.TABLE.name());
+    Dataset<Row> samples = tables.get(Samples.TABLE.name());
+    return samples == null ? a : SampleScope.architectures(a, samples);
   }
 
   private static String fmt(Object v) {

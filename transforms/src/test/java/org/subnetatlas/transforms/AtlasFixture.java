@@ -19,6 +19,7 @@ import org.subnetatlas.schemas.Tables.Samples;
 import org.subnetatlas.schemas.MeasurementTables.Devices;
 import org.subnetatlas.schemas.MeasurementTables.Measurements;
 import org.subnetatlas.transforms.DeltaWrites.OnMatch;
+import org.subnetatlas.transforms.training.StitchedFamilies;
 
 /** Fresh atlas tables in a test warehouse, and nights of plausible rows written straight to them. */
 final class AtlasFixture {
@@ -58,8 +59,9 @@ final class AtlasFixture {
   }
 
   /**
-   * {@code n} architectures, the device, the night's sample (the supernet ones but the last) and
-   * one measurement per architecture for {@code date}.
+   * {@code n} architectures, the device, the night's sample (the supernet ones but the last; every
+   * third is a stitched configuration, enumerated rather than sampled) and one measurement per
+   * architecture for {@code date}.
    */
   void night(LocalDate date, int n) {
     List<Row> archs = new ArrayList<>();
@@ -93,7 +95,7 @@ final class AtlasFixture {
         Map.entry(Architectures.RESOLUTION, 28),
         Map.entry(Architectures.MACS, 1_000_000L + 10_000L * i),
         Map.entry(Architectures.PARAMS, 50_000L + 100L * i),
-        Map.entry(Architectures.SAMPLER, "stratified"),
+        Map.entry(Architectures.SAMPLER, i % 3 == 0 ? StitchedFamilies.SAMPLER : "stratified"),
         Map.entry(Architectures.SEED, 7L),
         Map.entry(Architectures.FIRST_SEEN_DATE, Date.valueOf("2026-11-01"))));
   }

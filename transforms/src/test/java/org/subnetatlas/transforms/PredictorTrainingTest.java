@@ -25,12 +25,12 @@ import org.junit.jupiter.api.Test;
 import org.subnetatlas.schemas.PredictorTables.Predictors;
 import org.subnetatlas.schemas.RowBuilder;
 import org.subnetatlas.schemas.Tables.Architectures;
+import org.subnetatlas.schemas.Tables.Samples;
 import org.subnetatlas.schemas.MeasurementTables.Measurements;
 import org.subnetatlas.spaces.MbConvSpace;
 import org.subnetatlas.spaces.Spaces;
 import org.subnetatlas.transforms.DeltaWrites.OnMatch;
 import org.subnetatlas.transforms.prediction.BestPredictors;
-import org.subnetatlas.transforms.prediction.PinnedReads;
 import org.subnetatlas.transforms.prediction.PredictorFits;
 import org.subnetatlas.transforms.prediction.PredictorFits.Split;
 import org.subnetatlas.transforms.prediction.PredictorFits.Target;
@@ -71,31 +71,44 @@ class PredictorTrainingTest extends SparkTestBase {
   }
 
   @Test
-  void recordsAverageLatencyOverDevicesAndReadThePinnedVersions() {
-    List<Row> archs = List.of(f.architecture(0), f.architecture(1), f.architecture(2));
+  void recordsAverageLatencyOverDevicesOfTheSampleAndReadThePinnedVersions() {
+    List<Row> archs = List.of(f.architecture(0), f.architecture(1), f.architecture(2),
+        f.architecture(4));
     DeltaWrites.merge(spark, Architectures.TABLE, f.frame(Architectures.TABLE, archs), OnMatch.KEEP);
+    // 0 is a stitched configuration (enumerated); 4 is outside the sample, as search's finds are
+    List<Row> sampled = new ArrayList<>();
+    for (int i : new int[] {1, 2}) {
+      sampled.add(f.row(Samples.TABLE, Map.of(Samples.BUILD_DATE, Date.valueOf(DATE),
+          Samples.SPACE, "mbv3-tiny", Samples.ARCH_ID, AtlasFixture.archId(i),
+          Samples.SAMPLE_INDEX, i, Samples.SAMPLER, "stratified", Samples.SEED, 7L,
+          Samples.RUN_ID, "run-0")));
+    }
+    DeltaWrites.replaceWhere(spark, Samples.TABLE, f.frame(Samples.TABLE, sampled),
+        "build_date = DATE'" + DATE + "'");
     String valid = SubnetEvaluation.SPLIT;
     List<Row> ms = List.of(
         measured(DATE, 0, 0.8, 2.0, "dev-a", "supernet-1", valid),
         measured(DATE, 0, 0.8, 4.0, "dev-b", "supernet-1", valid),
         measured(DATE, 1, 0.7, null, "dev-a", "supernet-1", valid),
         measured(DATE, 2, 0.9, 1.0, "dev-a", "supernet-2", valid),
-        measured(DATE, 2, 0.9, 1.0, "dev-a", "supernet-1", "other-split"));
+        measured(DATE, 2, 0.9, 1.0, "dev-a", "supernet-1", "other-split"),
+        measured(DATE, 4, 0.95, 1.0, "dev-a", "supernet-1", valid));
     DeltaWrites.replaceWhere(spark, Measurements.TABLE, f.frame(Measurements.TABLE, ms),
         "build_date = DATE'" + DATE + "'");
-    Map<String, Long> pinned = PinnedReads.versions(spark, Measurements.TABLE, Architectures.TABLE);
+    Map<String, Long> pinned = TrainingData.pin(spark);
     // a later rewrite of the date, which a read of the pinned versions must not see
     DeltaWrites.replaceWhere(spark, Measurements.TABLE, f.frame(Measurements.TABLE,
         List.of(measured(DATE, 0, 0.1, 9.0, "dev-a", "supernet-1", valid))),
         "build_date = DATE'" + DATE + "'");
 
-    assertEquals(List.of("atlas.measurements", "atlas.architectures"), List.copyOf(pinned.keySet()));
+    assertEquals(List.of("atlas.measurements", "atlas.architectures", "atlas.samples"),
+        List.copyOf(pinned.keySet()));
     assertRows("pinned", List.of(
             row(AtlasFixture.archId(0), 0.8, 3.0, "{\"i\":0}"),
             row(AtlasFixture.archId(1), 0.7, null, "{\"i\":1}")),
         rowsToJava(TrainingData.records(spark, pinned, DATE, "supernet-1")
             .orderBy(Measurements.ARCH_ID).collectAsList()));
-    Map<String, Long> now = PinnedReads.versions(spark, Measurements.TABLE, Architectures.TABLE);
+    Map<String, Long> now = TrainingData.pin(spark);
     assertRows("newest", List.<Object[]>of(row(AtlasFixture.archId(0), 0.1, 9.0, "{\"i\":0}")),
         rowsToJava(TrainingData.records(spark, now, DATE, "supernet-1").collectAsList()));
   }

@@ -23,6 +23,7 @@ import org.subnetatlas.spaces.MbConvSpec;
 import org.subnetatlas.transforms.BadInputException;
 import org.subnetatlas.transforms.DeltaWrites.OnMatch;
 import org.subnetatlas.transforms.DeltaWrites;
+import org.subnetatlas.transforms.SampleScope;
 import org.subnetatlas.transforms.TrainedSupernets;
 import org.subnetatlas.transforms.tasks.ExecutorDevices;
 import org.subnetatlas.transforms.tasks.KeyedTasks;
@@ -138,12 +139,16 @@ public final class Evaluation {
         sampled.col(Architectures.ARCH_ID).equalTo(done.col(Measurements.ARCH_ID)), "left_anti");
   }
 
-  /** The summary of every measurement of the date with {@code supernetId}, logged. */
+  /**
+   * The summary of the night's sample as measured with {@code supernetId} on the date, logged;
+   * what search found is left out, so a rerun after search reports the same night.
+   */
   public static EvaluationSummary summary(SparkSession spark, String space, String supernetId,
       LocalDate buildDate) {
-    EvaluationSummary s = summary(spark.table(Measurements.TABLE.qualifiedName())
-        .where(col(Measurements.BUILD_DATE).equalTo(lit(Date.valueOf(buildDate)))
-            .and(col(Measurements.SUPERNET_ID).equalTo(supernetId)))
+    EvaluationSummary s = summary(SampleScope.measurements(spark,
+            spark.table(Measurements.TABLE.qualifiedName())
+                .where(col(Measurements.BUILD_DATE).equalTo(lit(Date.valueOf(buildDate)))
+                    .and(col(Measurements.SUPERNET_ID).equalTo(supernetId))))
         .join(spark.table(Architectures.TABLE.qualifiedName()), Architectures.ARCH_ID));
     LOG.info("evaluate: {} sub-networks of {}: top-1 {}..{}, largest ({} MACs) {} ± {} (SE), "
             + "Spearman(top-1, MACs) {}",

@@ -28,6 +28,7 @@ import org.subnetatlas.spaces.MbConvSpace;
 import org.subnetatlas.spaces.Spaces;
 import org.subnetatlas.transforms.BadInputException;
 import org.subnetatlas.transforms.DeltaWrites;
+import org.subnetatlas.transforms.SampleScope;
 import org.subnetatlas.transforms.tasks.ExecutorDevices;
 import org.subnetatlas.transforms.tasks.StageCounts;
 import org.subnetatlas.udfs.measurement.BlockKey;
@@ -183,13 +184,16 @@ public final class LatencyLookupTable {
     return rel;
   }
 
-  /** The date's sub-networks of {@code space} with a direct p50 at {@code batchSize}, by arch_id. */
+  /**
+   * The night's sampled sub-networks of {@code space} with a direct p50 at {@code batchSize}, by
+   * arch_id: the table is fitted and scored on the sample, as measure chose it.
+   */
   public static List<Row> direct(SparkSession spark, String space, int batchSize,
       LocalDate buildDate) {
-    return spark.table(Measurements.TABLE.qualifiedName())
-        .where(col(Measurements.BUILD_DATE).equalTo(lit(Date.valueOf(buildDate)))
-            .and(col(Measurements.LATENCY_P50_MS).isNotNull())
-            .and(col(Measurements.LATENCY_BATCH_SIZE).equalTo(batchSize)))
+    return SampleScope.measurements(spark, spark.table(Measurements.TABLE.qualifiedName())
+            .where(col(Measurements.BUILD_DATE).equalTo(lit(Date.valueOf(buildDate)))
+                .and(col(Measurements.LATENCY_P50_MS).isNotNull())
+                .and(col(Measurements.LATENCY_BATCH_SIZE).equalTo(batchSize))))
         .join(spark.table(Architectures.TABLE.qualifiedName())
             .where(col(Architectures.SPACE).equalTo(space)), Architectures.ARCH_ID)
         .select(Measurements.ARCH_ID, Measurements.SUPERNET_ID, Measurements.DATASET,

@@ -15,10 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.subnetatlas.schemas.MeasurementTables.Measurements;
 import org.subnetatlas.schemas.Tables.Architectures;
-import org.subnetatlas.schemas.Tables.Samples;
 import org.subnetatlas.schemas.Tables.Supernets;
 import org.subnetatlas.transforms.BadInputException;
 import org.subnetatlas.transforms.DeltaWrites;
+import org.subnetatlas.transforms.SampleScope;
 import org.subnetatlas.transforms.tasks.ExecutorDevices;
 import org.subnetatlas.transforms.tasks.KeyedTasks;
 import org.subnetatlas.transforms.tasks.ProgressScope;
@@ -90,14 +90,11 @@ public final class Measurement {
    * what search finds later in the night is not measured, so a rerun chooses the same ones.
    */
   public static Dataset<Row> evaluated(SparkSession spark, String space, LocalDate buildDate) {
-    return spark.table(Measurements.TABLE.qualifiedName())
-        .where(col(Measurements.BUILD_DATE).equalTo(lit(Date.valueOf(buildDate)))
-            .and(col(Measurements.TOP1).isNotNull()))
+    return SampleScope.measurements(spark, spark.table(Measurements.TABLE.qualifiedName())
+            .where(col(Measurements.BUILD_DATE).equalTo(lit(Date.valueOf(buildDate)))
+                .and(col(Measurements.TOP1).isNotNull())))
         .select(Measurements.ARCH_ID, Measurements.SUPERNET_ID, Measurements.DATASET,
             Measurements.SPLIT)
-        .join(spark.table(Samples.TABLE.qualifiedName())
-            .where(col(Samples.BUILD_DATE).equalTo(lit(Date.valueOf(buildDate))))
-            .select(Samples.ARCH_ID).distinct(), Measurements.ARCH_ID)
         .join(spark.table(Architectures.TABLE.qualifiedName())
             .where(col(Architectures.SPACE).equalTo(space)
                 .and(col(Architectures.FAMILY).equalTo("supernet")))

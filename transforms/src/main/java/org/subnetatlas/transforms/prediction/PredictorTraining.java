@@ -12,7 +12,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.subnetatlas.schemas.PredictorTables.ArchFeatures;
 import org.subnetatlas.schemas.PredictorTables.Predictors;
-import org.subnetatlas.schemas.Tables.Architectures;
 import org.subnetatlas.schemas.MeasurementTables.Measurements;
 import org.subnetatlas.schemas.Tables.Supernets;
 import org.subnetatlas.spaces.MbConvSpace;
@@ -63,7 +62,7 @@ public final class PredictorTraining {
     String supernetId = TrainedSupernets.latest(spark, req.space(), buildDate)
         .getAs(Supernets.SUPERNET_ID);
 
-    Map<String, Long> read = PinnedReads.versions(spark, Measurements.TABLE, Architectures.TABLE);
+    Map<String, Long> read = TrainingData.pin(spark);
     Dataset<Row> records = TrainingData.records(spark, read, buildDate, supernetId).persist();
     try {
       long n = records.count();

@@ -19,8 +19,10 @@ import org.slf4j.LoggerFactory;
 import org.subnetatlas.schemas.PredictorTables.ArchFeatures;
 import org.subnetatlas.schemas.Tables.Architectures;
 import org.subnetatlas.schemas.MeasurementTables.Measurements;
+import org.subnetatlas.schemas.Tables.Samples;
 import org.subnetatlas.transforms.DeltaWrites;
 import org.subnetatlas.transforms.DeltaWrites.OnMatch;
+import org.subnetatlas.transforms.SampleScope;
 import org.subnetatlas.udfs.spark.ProxyScoring;
 import org.subnetatlas.udfs.spark.SubnetEvaluation;
 
@@ -37,23 +39,31 @@ public final class TrainingData {
 
   private TrainingData() {}
 
+  /** The versions {@link #records} reads, taken before it reads them. */
+  public static Map<String, Long> pin(SparkSession spark) {
+    return PinnedReads.versions(spark, Measurements.TABLE, Architectures.TABLE, Samples.TABLE);
+  }
+
   /**
-   * One row per sub-network measured on {@code buildDate} with {@code supernetId}, as of the
-   * pinned versions: arch_id, top-1, latency_p50_ms (averaged over devices, null when none) and
-   * the encoding.
+   * One row per sub-network of the night's sample measured on {@code buildDate} with
+   * {@code supernetId}, as of the versions {@link #pin} took: arch_id, top-1,
+   * latency_p50_ms (averaged over devices, null when none) and the encoding. What search found
+   * that night is left out, so a rerun after search trains on the same records.
    */
   public static Dataset<Row> records(SparkSession spark, Map<String, Long> read,
       LocalDate buildDate, String supernetId) {
-    return PinnedReads.asOf(spark, read, Measurements.TABLE)
+    Dataset<Row> architectures = PinnedReads.asOf(spark, read, Architectures.TABLE);
+    Dataset<Row> measured = PinnedReads.asOf(spark, read, Measurements.TABLE)
         .where(col(Measurements.BUILD_DATE).equalTo(lit(Date.valueOf(buildDate)))
             .and(col(Measurements.SUPERNET_ID).equalTo(supernetId))
-            .and(col(Measurements.SPLIT).equalTo(SubnetEvaluation.SPLIT)))
+            .and(col(Measurements.SPLIT).equalTo(SubnetEvaluation.SPLIT)));
+    return SampleScope.measurements(measured, PinnedReads.asOf(spark, read, Samples.TABLE),
+            architectures)
         // one figure per sub-network: top-1 is device independent, latency is averaged
         .groupBy(Measurements.ARCH_ID)
         .agg(avg(Measurements.TOP1).as(Measurements.TOP1),
             avg(Measurements.LATENCY_P50_MS).as(Measurements.LATENCY_P50_MS))
-        .join(PinnedReads.asOf(spark, read, Architectures.TABLE)
-                .select(Architectures.ARCH_ID, Architectures.ENCODING),
+        .join(architectures.select(Architectures.ARCH_ID, Architectures.ENCODING),
             Measurements.ARCH_ID);
   }
 

@@ -1,12 +1,18 @@
 package org.subnetatlas.transforms.search;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.LongFunction;
+import java.util.function.ObjLongConsumer;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -20,17 +26,28 @@ import org.subnetatlas.schemas.RowBuilder;
 import org.subnetatlas.schemas.Tables.Architectures;
 import org.subnetatlas.schemas.Tables.Supernets;
 import org.subnetatlas.spaces.Cost;
+import org.subnetatlas.spaces.SearchSpace;
+import org.subnetatlas.transforms.DeltaWrites;
+import org.subnetatlas.transforms.DeltaWrites.OnMatch;
+import org.subnetatlas.transforms.tasks.ExecutorDevices;
+import org.subnetatlas.udfs.spark.DeviceRows;
 import org.subnetatlas.udfs.evaluation.EvalConfig;
 import org.subnetatlas.udfs.spark.RunStamp;
 import org.subnetatlas.udfs.spark.SubnetEvaluation;
 
 /**
- * The found architectures' inherited-weight top-1 with the date's supernet, through evaluate's
- * partition function, so a found sub-network is measured exactly as a sampled one is.
+ * What search found, recorded like any other sub-network: each found architecture goes into
+ * {@code atlas.architectures} (sampler {@code search}; one already there keeps its row), and its
+ * inherited-weight top-1 with the date's supernet into {@code atlas.measurements} through
+ * evaluate's partition function, so a found sub-network is measured exactly as a sampled one is.
+ * One that already has the date's measurement with that supernet is not evaluated again.
  */
 public final class FoundEvaluation {
 
   private static final Logger LOG = LoggerFactory.getLogger(FoundEvaluation.class);
+
+  /** The sampler that {@code atlas.architectures} names for what search found. */
+  public static final String SAMPLER = "search";
 
   /** Input of the partition function: what it needs of an architecture. */
   static final StructType INPUT = new StructType()
@@ -59,7 +76,7 @@ public final class FoundEvaluation {
 
   /** One input row per distinct architecture of {@code found}. */
   static List<Row> distinctInputs(List<Found> found, String space) {
-    Map<String, Row> distinct = new HashMap<>();
+    Map<String, Row> distinct = new TreeMap<>();
     for (Found f : found) {
       distinct.putIfAbsent(f.archId(), RowBuilder.of(INPUT).set(Architectures.ARCH_ID, f.archId())
           .set(Architectures.SPACE, space).set(Architectures.ENCODING, f.encoding()).build());
@@ -67,23 +84,88 @@ public final class FoundEvaluation {
     return new ArrayList<>(distinct.values());
   }
 
-  /** Measured top-1 by arch_id of the distinct architectures of {@code found}. */
-  public static Map<String, Double> measure(SparkSession spark, String space, LocalDate buildDate,
-      Row supernet, List<Found> found, Protocol p, LongFunction<Progress> progress) {
-    List<Row> input = distinctInputs(found, space);
-    LOG.info("search: evaluating {} found architectures with supernet {}", input.size(),
-        ((String) supernet.getAs(Supernets.SUPERNET_ID)).substring(0, 12));
-    Map<String, Double> out = new HashMap<>();
+  /** {@code atlas.architectures} rows of the distinct architectures of {@code found}. */
+  static List<Row> architectureRows(SearchSpace space, List<Found> found, long seed,
+      LocalDate buildDate) {
+    Map<String, Row> distinct = new TreeMap<>();
+    for (Found f : found) {
+      distinct.computeIfAbsent(f.archId(), id -> RowBuilder.of(Architectures.TABLE.schema())
+          .set(Architectures.ARCH_ID, id)
+          .set(Architectures.SPACE, space.name())
+          .set(Architectures.SPACE_VERSION, space.version())
+          .set(Architectures.FAMILY, space.family())
+          .set(Architectures.ENCODING, f.encoding())
+          .set(Architectures.RESOLUTION, space.resolution(space.parse(f.encoding())))
+          .set(Architectures.MACS, f.cost().macs())
+          .set(Architectures.PARAMS, f.cost().params())
+          .set(Architectures.SAMPLER, SAMPLER)
+          .set(Architectures.SEED, seed)
+          .set(Architectures.FIRST_SEEN_DATE, Date.valueOf(buildDate))
+          .build());
+    }
+    return new ArrayList<>(distinct.values());
+  }
+
+  /**
+   * Records the distinct architectures of {@code found} and their measurements; returns the
+   * measured top-1 by arch_id. Counts architectures_inserted, evaluated and
+   * measurements_inserted into {@code counts}.
+   */
+  public static Map<String, Double> record(SparkSession spark, SearchSpace space,
+      LocalDate buildDate, Row supernet, List<Found> found, long seed, Protocol p,
+      LongFunction<Progress> progress, ObjLongConsumer<String> counts) {
+    Map<String, Long> arch = DeltaWrites.merge(spark, Architectures.TABLE, spark.createDataFrame(
+        architectureRows(space, found, seed, buildDate), Architectures.TABLE.schema()),
+        OnMatch.KEEP);
+    counts.accept("architectures_inserted", arch.get("numTargetRowsInserted"));
+    String supernetId = supernet.getAs(Supernets.SUPERNET_ID);
+    Map<String, Double> out = measured(spark, buildDate, supernetId, found, p.eval());
+    List<Row> input = distinctInputs(found, space.name()).stream()
+        .filter(r -> !out.containsKey((String) r.getAs(Architectures.ARCH_ID))).toList();
+    LOG.info("search: evaluating {} found architectures with supernet {} ({} already measured)",
+        input.size(), supernetId.substring(0, 12), out.size());
+    counts.accept("evaluated", input.size());
+    if (input.isEmpty()) {
+      return out;
+    }
+    List<Row> rows;
     try (Progress tracked = progress.apply(input.size())) {
-      SubnetEvaluation fn = new SubnetEvaluation(space, supernet.getAs(Supernets.CHECKPOINT_URI),
-          p.data(), supernet.getAs(Supernets.SUPERNET_ID), p.eval(), p.threads(),
+      SubnetEvaluation fn = new SubnetEvaluation(space.name(),
+          supernet.getAs(Supernets.CHECKPOINT_URI), p.data(), supernetId, p.eval(), p.threads(),
           RunStamp.of(p.runId(), buildDate), tracked.counter());
       int partitions = Math.max(1, Math.min(input.size(), p.partitions()));
-      for (Row r : spark.createDataFrame(input, INPUT).repartition(partitions)
-          .mapPartitions(fn, Encoders.row(SubnetEvaluation.RESULT_SCHEMA)).collectAsList()) {
-        out.put(r.getAs(Measurements.ARCH_ID), r.getAs(Measurements.TOP1));
-      }
+      rows = spark.createDataFrame(input, INPUT).repartition(partitions)
+          .mapPartitions(fn, Encoders.row(SubnetEvaluation.RESULT_SCHEMA)).collectAsList();
     }
+    Dataset<Row> results = spark.createDataFrame(rows, SubnetEvaluation.RESULT_SCHEMA);
+    ExecutorDevices.upsert(spark, results);
+    Map<String, Long> merged = DeltaWrites.merge(spark, Measurements.TABLE,
+        results.drop(DeviceRows.COLUMN), OnMatch.KEEP);
+    counts.accept("measurements_inserted", merged.get("numTargetRowsInserted"));
+    rows.forEach(r -> out.put(r.getAs(Measurements.ARCH_ID), r.getAs(Measurements.TOP1)));
+    return out;
+  }
+
+  /**
+   * Top-1 by arch_id of those of {@code found} the date already measured with the supernet under
+   * the same protocol (held-out images and BN recalibration).
+   */
+  static Map<String, Double> measured(SparkSession spark, LocalDate buildDate, String supernetId,
+      List<Found> found, EvalConfig eval) {
+    Map<String, Double> out = new HashMap<>();
+    List<String> ids = found.stream().map(Found::archId).distinct().toList();
+    spark.table(Measurements.TABLE.qualifiedName())
+        .where(col(Measurements.BUILD_DATE).equalTo(lit(Date.valueOf(buildDate)))
+            .and(col(Measurements.SUPERNET_ID).equalTo(supernetId))
+            .and(col(Measurements.SPLIT).equalTo(SubnetEvaluation.SPLIT))
+            .and(col(Measurements.ARCH_ID).isin(ids.toArray()))
+            .and(col(Measurements.TOP1).isNotNull())
+            .and(col(Measurements.N_IMAGES).equalTo(eval.evalImages()))
+            .and(col(Measurements.BN_RECALIBRATED).equalTo(eval.recalibrateBn()))
+            .and(col(Measurements.RECALIBRATION_IMAGES).eqNullSafe(
+                eval.recalibrateBn() ? eval.recalibrationImages() : null)))
+        .select(Measurements.ARCH_ID, Measurements.TOP1)
+        .collectAsList().forEach(r -> out.put(r.getString(0), r.getDouble(1)));
     return out;
   }
 }

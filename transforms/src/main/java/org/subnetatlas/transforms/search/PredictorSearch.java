@@ -38,8 +38,9 @@ import org.subnetatlas.udfs.prediction.PredictorModels;
 /**
  * search's dataflow: OFA's evolutionary search on the date's best encoding-only top-1 predictor
  * under each MACs budget (and a latency budget when a latency predictor exists); the best
- * {@code topK} per budget are then evaluated for real ({@link FoundEvaluation}) and the predicted
- * and measured top-1 replace the date's {@code atlas.search_results}. Encoding-only, because the
+ * {@code topK} per budget are then recorded in {@code atlas.architectures} and evaluated for real
+ * into {@code atlas.measurements} ({@link FoundEvaluation}), and the predicted and measured top-1
+ * replace the date's {@code atlas.search_results}, which refers to them by arch_id. Encoding-only, because the
  * search scores tens of thousands of candidates and zero-cost proxies cost a forward and backward
  * each.
  */
@@ -80,7 +81,8 @@ public final class PredictorSearch {
   }
 
   /**
-   * Searches, measures what it found and writes it; counts candidates_scored, evaluated and
+   * Searches, records and measures what it found and writes the results; counts
+   * candidates_scored, architectures_inserted, evaluated, measurements_inserted and
    * search_results_written into {@code counts}.
    *
    * @throws BadInputException when the date has no top-1 predictor or no supernet
@@ -133,9 +135,8 @@ public final class PredictorSearch {
       }
     }
     Row supernet = TrainedSupernets.latest(spark, spaceName, buildDate);
-    Map<String, Double> measured = FoundEvaluation.measure(spark, spaceName, buildDate, supernet,
-        found, req.protocol(), progress);
-    counts.accept("evaluated", measured.size());
+    Map<String, Double> measured = FoundEvaluation.record(spark, space, buildDate, supernet,
+        found, req.settings().seed(), req.protocol(), progress, counts);
     String searchConfig = new ObjectMapper().valueToTree(req.settings()).toString();
     List<Row> out = new ArrayList<>();
     for (Found r : found) {

@@ -25,6 +25,7 @@ import org.subnetatlas.schemas.Tables.Supernets;
 import org.subnetatlas.transforms.BadInputException;
 import org.subnetatlas.transforms.DeltaWrites;
 import org.subnetatlas.transforms.DeltaWrites.OnMatch;
+import org.subnetatlas.transforms.SampleScope;
 import org.subnetatlas.transforms.TrainedSupernets;
 import org.subnetatlas.transforms.tasks.KeyedTasks;
 import org.subnetatlas.transforms.tasks.ProgressScope;
@@ -131,12 +132,15 @@ public final class GroundTruthTrainings {
     return Double.isFinite(v) ? v : null;
   }
 
-  /** Per arch_id of the date's held-out rows with {@code supernetId}: mean top-1, encoding, MACs. */
+  /**
+   * Per arch_id of the night's sample, its held-out rows with {@code supernetId}: mean top-1,
+   * encoding, MACs. Search's finds would skew the pick towards what search chose.
+   */
   public static List<Row> measured(SparkSession spark, String supernetId, LocalDate buildDate) {
-    return spark.table(Measurements.TABLE.qualifiedName())
+    return SampleScope.measurements(spark, spark.table(Measurements.TABLE.qualifiedName())
         .where(col(Measurements.BUILD_DATE).equalTo(lit(Date.valueOf(buildDate)))
             .and(col(Measurements.SUPERNET_ID).equalTo(supernetId))
-            .and(col(Measurements.SPLIT).equalTo(SubnetEvaluation.SPLIT)))
+            .and(col(Measurements.SPLIT).equalTo(SubnetEvaluation.SPLIT))))
         .groupBy(Measurements.ARCH_ID).agg(avg(Measurements.TOP1).as(Measurements.TOP1))
         .join(spark.table(Architectures.TABLE.qualifiedName())
             .select(Architectures.ARCH_ID, Architectures.ENCODING, Architectures.MACS),
