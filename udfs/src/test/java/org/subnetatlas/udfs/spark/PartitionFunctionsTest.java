@@ -83,13 +83,19 @@ class PartitionFunctionsTest {
         Measurements.BUILD_DATE, DeviceRows.COLUMN), measured.subList(measured.size() - 5, measured.size()));
   }
 
-  @Test
-  void evaluationMapsEachRowByNameAndCountsIt(@TempDir Path dir) throws Exception {
+  /** An untrained supernet of the space saved under {@code dir}: real weights to run, no training. */
+  private static Path untrainedCheckpoint(Path dir) throws Exception {
     Path checkpoint = dir.resolve("s.ckpt");
     try (TrainedSupernet s = TrainedSupernet.untrained(SPACE.spec(), 3);
         OutputStream out = Files.newOutputStream(checkpoint)) {
       s.save(out);
     }
+    return checkpoint;
+  }
+
+  @Test
+  void evaluationMapsEachRowByNameAndCountsIt(@TempDir Path dir) throws Exception {
+    Path checkpoint = untrainedCheckpoint(dir);
     EvalConfig eval = new EvalConfig(64, 50, 50, true, "auto");
     LongAccumulator done = new LongAccumulator();
     SubnetEvaluation f = new SubnetEvaluation(SPACE.name(), checkpoint.toUri().toString(),
@@ -124,11 +130,7 @@ class PartitionFunctionsTest {
   @Test
   void measurementPairsEachSubnetworkWithTheReferenceAndRemeasuresDispersedOnes(@TempDir Path dir)
       throws Exception {
-    Path checkpoint = dir.resolve("s.ckpt");
-    try (TrainedSupernet s = TrainedSupernet.untrained(SPACE.spec(), 3);
-        OutputStream out = Files.newOutputStream(checkpoint)) {
-      s.save(out);
-    }
+    Path checkpoint = untrainedCheckpoint(dir);
     List<Row> inputs = List.of(
         measureInput("a", SPACE.sample(new SplittableRandom(1)), checkpoint),
         measureInput("b", SPACE.sample(new SplittableRandom(2)), checkpoint));
@@ -167,11 +169,7 @@ class PartitionFunctionsTest {
 
   @Test
   void theLookupTablePairsEveryBlockWithTheReference(@TempDir Path dir) throws Exception {
-    Path checkpoint = dir.resolve("s.ckpt");
-    try (TrainedSupernet s = TrainedSupernet.untrained(SPACE.spec(), 3);
-        OutputStream out = Files.newOutputStream(checkpoint)) {
-      s.save(out);
-    }
+    Path checkpoint = untrainedCheckpoint(dir);
     LatencyLutBuild f = new LatencyLutBuild(SPACE.name(), new LatencyProtocol(1, 3, 1, 1), "cpu",
         new RunStamp("run-1", Date.valueOf("2026-12-07")));
     List<Row> blocks = rows(f.call(List.of(measureInput("a", SPACE.smallest(), checkpoint))
