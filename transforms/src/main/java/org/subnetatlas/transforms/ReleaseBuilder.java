@@ -142,6 +142,10 @@ public final class ReleaseBuilder {
             + " pinned versions differs (" + String.join("; ", differ) + "); left unchanged"
             + builtBy(manifest, spec.codeVersion()));
       }
+      // the comparison itself, file by file, so a scheduler's log shows what was verified
+      for (FileEntry f : existing) {
+        LOG.info("release {}: {} sha256 {} rebuilt identical", spec.tag(), f.path(), f.sha256());
+      }
       String sha = WarehouseFiles.sha256(files.read(location + "/manifest.json"));
       Release release = new Release(spec.tag(), location, pinned, existing, sha, true);
       ReleaseLog.record(spark, pinnedSpec, release);
