@@ -1,12 +1,16 @@
 package org.subnetatlas.transforms;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.when;
 
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.subnetatlas.schemas.MeasurementTables.Devices;
@@ -41,15 +45,18 @@ final class DatasheetFacts {
   /** How accuracy rows were made: the splits scored and how many rows were recalibrated, on what. */
   static String accuracy(Dataset<Row> measurements) {
     Dataset<Row> scored = measurements.where(col(Measurements.TOP1).isNotNull());
-    long rows = scored.count();
-    Dataset<Row> recal = scored.where(col(Measurements.BN_RECALIBRATED));
-    long recalibrated = recal.count();
+    Column recal = col(Measurements.BN_RECALIBRATED);
+    // one pass for the counts and the image range
+    Row r = scored.agg(count(lit(1)), count(when(recal, 1)),
+        min(when(recal, col(Measurements.RECALIBRATION_IMAGES))),
+        max(when(recal, col(Measurements.RECALIBRATION_IMAGES)))).first();
+    long recalibrated = r.getLong(1);
     String how = recalibrated == 0 ? "none had its BatchNorm statistics recalibrated"
-        : recalibrated + " had their BatchNorm statistics recalibrated first on " + range(recal)
+        : recalibrated + " had their BatchNorm statistics recalibrated first on " + range(r)
             + " training images (`bn_recalibrated`, `recalibration_images`)";
     return String.format(Locale.ROOT, "- Accuracy: each sub-network inherits its supernet's"
             + " weights and is scored on split %s (`n_images` per row); of %d scored rows, %s.%n",
-        distinct(scored, Measurements.SPLIT), rows, how);
+        distinct(scored, Measurements.SPLIT), r.getLong(0), how);
   }
 
   /**
@@ -67,13 +74,12 @@ final class DatasheetFacts {
         nights.size(), without.isEmpty() ? "" : "; not gated: " + String.join(", ", without));
   }
 
-  private static String range(Dataset<Row> recalibrated) {
-    Row r = recalibrated.agg(min(Measurements.RECALIBRATION_IMAGES),
-        max(Measurements.RECALIBRATION_IMAGES)).first();
-    if (r.isNullAt(0)) {
+  private static String range(Row counts) {
+    if (counts.isNullAt(2)) {
       return "an unrecorded number of";
     }
-    return r.get(0).equals(r.get(1)) ? String.valueOf(r.get(0)) : r.get(0) + " to " + r.get(1);
+    return counts.get(2).equals(counts.get(3)) ? String.valueOf(counts.get(2))
+        : counts.get(2) + " to " + counts.get(3);
   }
 
   private static String distinct(Dataset<Row> rows, String column) {
