@@ -1,15 +1,9 @@
 package org.subnetatlas.udfs.spark;
 
-import static org.apache.spark.sql.types.DataTypes.DoubleType;
-import static org.apache.spark.sql.types.DataTypes.IntegerType;
-import static org.apache.spark.sql.types.DataTypes.LongType;
-import static org.apache.spark.sql.types.DataTypes.StringType;
-
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
 import org.subnetatlas.schemas.PredictorTables.Standalone;
@@ -31,16 +25,10 @@ public final class StandaloneTraining extends PartitionTask {
 
   private static final long serialVersionUID = 1L;
 
-  public static final StructType RESULT_SCHEMA = new StructType()
-      .add(Standalone.ARCH_ID, StringType, false)
-      .add(Standalone.SEED, LongType, false)
-      .add(Standalone.EPOCHS, IntegerType, false)
-      .add(Standalone.TRAIN_IMAGES, IntegerType, false)
-      .add(Standalone.EPOCH_LOSS, DataTypes.createArrayType(DoubleType), false)
-      .add(Standalone.EPOCH_TOP1, DataTypes.createArrayType(DoubleType), false)
-      .add(Standalone.TOP1, DoubleType, false)
-      .add(Standalone.N_IMAGES, IntegerType, false)
-      .add(Standalone.TRAIN_SECONDS, DoubleType, false);
+  /** Rows of {@code atlas.standalone} but for the build date, space and run the writer adds. */
+  public static final StructType RESULT_SCHEMA = Standalone.TABLE.columns(Standalone.ARCH_ID,
+      Standalone.SEED, Standalone.EPOCHS, Standalone.TRAIN_IMAGES, Standalone.EPOCH_LOSS,
+      Standalone.EPOCH_TOP1, Standalone.TOP1, Standalone.N_IMAGES, Standalone.TRAIN_SECONDS);
 
   private final String dataUri;
   private final SupernetConfig config;
