@@ -12,7 +12,6 @@ import org.subnetatlas.spaces.MbArch;
 import org.subnetatlas.spaces.MbConvSpace;
 import org.subnetatlas.spaces.Spaces;
 import org.subnetatlas.udfs.evaluation.EvalConfig;
-import org.subnetatlas.udfs.nets.DjlRuntime;
 import org.subnetatlas.udfs.training.StandaloneTrainer;
 import org.subnetatlas.udfs.training.SupernetConfig;
 
@@ -38,7 +37,7 @@ public final class StandaloneTraining extends PartitionTask {
 
   public StandaloneTraining(String spaceName, String dataUri, SupernetConfig config, int epochs,
       double lr, EvalConfig eval, LongAccumulator done) {
-    super(spaceName, done);
+    super(spaceName, eval.device(), done);
     this.dataUri = dataUri;
     this.config = config;
     this.epochs = epochs;
@@ -48,7 +47,6 @@ public final class StandaloneTraining extends PartitionTask {
 
   @Override
   protected List<Row> partition(Iterator<Row> rows) throws Exception {
-    DjlRuntime.preferDevice(eval.device());
     MbConvSpace space = (MbConvSpace) Spaces.get(spaceName);
     return mapEach(rows, in -> {
       MbArch arch = (MbArch) space.parse((String) in.getAs("encoding"));
