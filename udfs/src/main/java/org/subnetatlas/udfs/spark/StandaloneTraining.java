@@ -13,7 +13,6 @@ import org.subnetatlas.spaces.MbConvSpace;
 import org.subnetatlas.spaces.Spaces;
 import org.subnetatlas.udfs.evaluation.EvalConfig;
 import org.subnetatlas.udfs.training.StandaloneTrainer;
-import org.subnetatlas.udfs.training.SupernetConfig;
 
 /**
  * Trains sub-networks from scratch per partition: rows (arch_id, encoding, seed) in, learning
@@ -30,19 +29,13 @@ public final class StandaloneTraining extends PartitionTask {
       Standalone.EPOCH_TOP1, Standalone.TOP1, Standalone.N_IMAGES, Standalone.TRAIN_SECONDS);
 
   private final String dataUri;
-  private final SupernetConfig config;
-  private final int epochs;
-  private final double lr;
-  private final EvalConfig eval;
+  private final StandaloneTrainer.Recipe recipe;
 
-  public StandaloneTraining(String spaceName, String dataUri, SupernetConfig config, int epochs,
-      double lr, EvalConfig eval, LongAccumulator done) {
-    super(spaceName, eval.device(), done);
+  public StandaloneTraining(String spaceName, String dataUri, StandaloneTrainer.Recipe recipe,
+      LongAccumulator done) {
+    super(spaceName, recipe.eval().device(), done);
     this.dataUri = dataUri;
-    this.config = config;
-    this.epochs = epochs;
-    this.lr = lr;
-    this.eval = eval;
+    this.recipe = recipe;
   }
 
   @Override
@@ -52,11 +45,11 @@ public final class StandaloneTraining extends PartitionTask {
       MbArch arch = (MbArch) space.parse((String) in.getAs("encoding"));
       long seed = in.getAs(Standalone.SEED);
       StandaloneTrainer.Result r = StandaloneTrainer.train(space.spec(), ExecutorCache.data(dataUri),
-          config, arch, epochs, lr, seed, eval);
+          recipe, arch, seed);
       return RowBuilder.of(RESULT_SCHEMA)
           .set(Standalone.ARCH_ID, in.getAs(Standalone.ARCH_ID))
           .set(Standalone.SEED, seed)
-          .set(Standalone.EPOCHS, epochs)
+          .set(Standalone.EPOCHS, recipe.epochs())
           .set(Standalone.TRAIN_IMAGES, r.trainImages())
           .set(Standalone.EPOCH_LOSS, Arrays.stream(r.epochLoss()).boxed().toList().toArray(new Double[0]))
           .set(Standalone.EPOCH_TOP1, Arrays.stream(r.epochTop1()).boxed().toList().toArray(new Double[0]))
