@@ -23,14 +23,9 @@ import picocli.CommandLine.Command;
 public final class MeasureJob extends StageCommand {
 
   public MeasureJob() {
-    super(options("--space", CommonKeys.SPACE, "--warmup", WARMUP, "--repeats", REPEATS,
-        "--throughput-batch-size", THROUGHPUT_BATCH, "--threads", THREADS, "--max-subnets", LIMIT,
-        "--partitions", PARTITIONS, "--lut", LUT, "--force", FORCE));
-  }
-
-  @Override
-  Stage stage() {
-    return new MeasureStage();
+    super(MeasureStage::new, options("--space", CommonKeys.SPACE, "--warmup", WARMUP,
+        "--repeats", REPEATS, "--throughput-batch-size", THROUGHPUT_BATCH, "--threads", THREADS,
+        "--max-subnets", LIMIT, "--partitions", PARTITIONS, "--lut", LUT, "--force", FORCE));
   }
 
   public static void main(String[] args) {

@@ -91,14 +91,13 @@ public final class SubnetMeasurement extends PartitionTask {
 
   public SubnetMeasurement(String spaceName, MeasureSettings settings, RunStamp run,
       LongAccumulator measured) {
-    super(spaceName, measured);
+    super(spaceName, settings.device(), measured);
     this.settings = settings;
     this.run = run;
   }
 
   @Override
   protected List<Row> partition(Iterator<Row> rows) throws Exception {
-    DjlRuntime.preferDevice(settings.device());
     MbConvSpace space = (MbConvSpace) Spaces.get(spaceName);
     DeviceFingerprint device = DeviceFingerprint.local();
     Row deviceRow = DeviceRows.of(device);
