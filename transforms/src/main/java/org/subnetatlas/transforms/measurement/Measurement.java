@@ -79,8 +79,16 @@ public final class Measurement {
           available, r.buildDate());
     }
     if (r.lut()) {
-      LatencyLookupTable.build(spark, new LatencyLookupTable.Request(r.space(), r.settings(),
-          r.lutCalibration(), r.buildDate(), r.runId()), counts);
+      // a rerun that measured nothing new keeps the table it built: timing every block again
+      // would only replace the night's figures with another draw of the same noise
+      if (inputs.isEmpty() && !r.force()
+          && LatencyLookupTable.built(spark, r.space(), r.settings(), r.buildDate())) {
+        LOG.info("measure: lookup table of {} for {} already built; --force rebuilds it",
+            r.space(), r.buildDate());
+      } else {
+        LatencyLookupTable.build(spark, new LatencyLookupTable.Request(r.space(), r.settings(),
+            r.lutCalibration(), r.buildDate(), r.runId()), counts);
+      }
     }
   }
 
