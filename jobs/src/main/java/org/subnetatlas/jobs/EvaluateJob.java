@@ -22,13 +22,9 @@ import picocli.CommandLine.Command;
 public final class EvaluateJob extends StageCommand {
 
   public EvaluateJob() {
-    super(options("--space", CommonKeys.SPACE, "--eval-images", EVAL_IMAGES,
-        "--recalibration-images", RECAL_IMAGES, "--bn-recalibrate", BN_RECALIBRATE, "--force", FORCE));
-  }
-
-  @Override
-  Stage stage() {
-    return new EvaluateStage();
+    super(EvaluateStage::new, options("--space", CommonKeys.SPACE, "--eval-images", EVAL_IMAGES,
+        "--recalibration-images", RECAL_IMAGES, "--bn-recalibrate", BN_RECALIBRATE,
+        "--force", FORCE));
   }
 
   public static void main(String[] args) {

@@ -28,12 +28,7 @@ import picocli.CommandLine.Command;
 public final class ReleaseJob extends StageCommand {
 
   public ReleaseJob() {
-    super(options("--tag", TAG));
-  }
-
-  @Override
-  Stage stage() {
-    return new ReleaseStage();
+    super(ReleaseStage::new, options("--tag", TAG));
   }
 
   public static void main(String[] args) {

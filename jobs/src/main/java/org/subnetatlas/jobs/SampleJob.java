@@ -20,13 +20,8 @@ import picocli.CommandLine.Command;
 public final class SampleJob extends StageCommand {
 
   public SampleJob() {
-    super(options("--space", CommonKeys.SPACE, "--count", COUNT, "--sampler", SAMPLER,
-        "--seed", SEED));
-  }
-
-  @Override
-  Stage stage() {
-    return new SampleStage();
+    super(SampleStage::new, options("--space", CommonKeys.SPACE, "--count", COUNT,
+        "--sampler", SAMPLER, "--seed", SEED));
   }
 
   public static void main(String[] args) {

@@ -11,7 +11,6 @@ import org.subnetatlas.jobs.settings.PredictorKeys;
 import org.subnetatlas.transforms.search.FoundEvaluation;
 import org.subnetatlas.transforms.search.PredictorSearch;
 import picocli.CommandLine.Command;
-import picocli.CommandLine;
 
 /**
  * {@code atlas search}: OFA's evolutionary search on the date's best encoding-only top-1
@@ -26,18 +25,14 @@ import picocli.CommandLine;
 public final class SearchJob extends StageCommand {
 
   public SearchJob() {
-    super(options("--space", CommonKeys.SPACE, "--population", POPULATION, "--iterations",
-        ITERATIONS, "--macs-budget-fractions", BUDGET_FRACTIONS, "--top-k", TOP_K, "--eval-images",
-        EvaluateKeys.EVAL_IMAGES, "--recalibration-images", EvaluateKeys.RECAL_IMAGES));
-  }
-
-  @Override
-  Stage stage() {
-    return new SearchStage();
+    super(SearchStage::new, options("--space", CommonKeys.SPACE, "--population", POPULATION,
+        "--iterations", ITERATIONS, "--macs-budget-fractions", BUDGET_FRACTIONS, "--top-k", TOP_K,
+        "--eval-images", EvaluateKeys.EVAL_IMAGES,
+        "--recalibration-images", EvaluateKeys.RECAL_IMAGES));
   }
 
   public static void main(String[] args) {
-    System.exit(AtlasCli.execute(new CommandLine(new SearchJob()), args));
+    launch(new SearchJob(), args);
   }
 
   static final class SearchStage implements Stage {

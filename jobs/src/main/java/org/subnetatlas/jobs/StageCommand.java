@@ -1,10 +1,13 @@
 package org.subnetatlas.jobs;
 
+import static java.util.Objects.requireNonNull;
+
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.spark.sql.SparkSession;
 import org.subnetatlas.jobs.settings.Setting;
 import org.subnetatlas.transforms.BadInputException;
@@ -29,14 +32,21 @@ abstract class StageCommand extends AtlasCommand {
       description = "Build date the rows belong to (default: today, UTC). Rerunning a date replaces its rows.")
   String date;
 
-  /** The stage this command runs. */
-  abstract Stage stage();
-
+  private final Supplier<Stage> stage;
   private final Map<String, Setting<?>> options;
 
-  /** {@code options}: option name → the declared setting it sets, as {@link #options} builds. */
-  StageCommand(Map<String, Setting<?>> options) {
+  /**
+   * {@code stage}: makes the stage this command runs; {@code options}: option name → the declared
+   * setting it sets, as {@link #options} builds.
+   */
+  StageCommand(Supplier<Stage> stage, Map<String, Setting<?>> options) {
+    this.stage = requireNonNull(stage, "stage");
     this.options = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(options));
+  }
+
+  /** The stage this command runs, a new one each call. */
+  final Stage stage() {
+    return stage.get();
   }
 
   /** This command's options, each setting one declared setting: option name → setting. */

@@ -8,7 +8,6 @@ import org.subnetatlas.jobs.settings.CommonKeys;
 import org.subnetatlas.transforms.prediction.PredictorTraining;
 import org.subnetatlas.transforms.prediction.TrainingData;
 import picocli.CommandLine.Command;
-import picocli.CommandLine;
 
 /**
  * {@code atlas train-predictor}: zero-cost proxies for the date's measured sub-networks (into
@@ -25,17 +24,13 @@ import picocli.CommandLine;
 public final class TrainPredictorJob extends StageCommand {
 
   public TrainPredictorJob() {
-    super(options("--space", CommonKeys.SPACE, "--max-train-records", MAX_RECORDS,
-        "--models", MODELS, "--held-out-percent", HELD_OUT, "--selection-percent", SELECTION));
-  }
-
-  @Override
-  Stage stage() {
-    return new TrainPredictorStage();
+    super(TrainPredictorStage::new, options("--space", CommonKeys.SPACE,
+        "--max-train-records", MAX_RECORDS, "--models", MODELS, "--held-out-percent", HELD_OUT,
+        "--selection-percent", SELECTION));
   }
 
   public static void main(String[] args) {
-    System.exit(AtlasCli.execute(new CommandLine(new TrainPredictorJob()), args));
+    launch(new TrainPredictorJob(), args);
   }
 
   static final class TrainPredictorStage implements Stage {

@@ -22,14 +22,10 @@ import picocli.CommandLine.Command;
 public final class TrainStandaloneJob extends StageCommand {
 
   public TrainStandaloneJob() {
-    super(options("--space", CommonKeys.SPACE, "--count", COUNT, "--seeds", SEEDS,
-        "--epochs", EPOCHS, "--train-images", TRAIN_IMAGES, "--eval-images", EvaluateKeys.EVAL_IMAGES,
+    super(StandaloneStage::new, options("--space", CommonKeys.SPACE, "--count", COUNT,
+        "--seeds", SEEDS, "--epochs", EPOCHS, "--train-images", TRAIN_IMAGES,
+        "--eval-images", EvaluateKeys.EVAL_IMAGES,
         "--recalibration-images", EvaluateKeys.RECAL_IMAGES));
-  }
-
-  @Override
-  Stage stage() {
-    return new StandaloneStage();
   }
 
   public static void main(String[] args) {

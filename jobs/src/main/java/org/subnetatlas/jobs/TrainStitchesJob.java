@@ -23,14 +23,9 @@ import picocli.CommandLine.Command;
 public final class TrainStitchesJob extends StageCommand {
 
   public TrainStitchesJob() {
-    super(options("--space", SPACE, "--anchor-epochs", ANCHOR_EPOCHS, "--joint-epochs",
-        JOINT_EPOCHS, "--max-train-images", MAX_IMAGES, "--eval-images", EVAL_IMAGES,
-        "--least-squares", LEAST_SQUARES, "--force", FORCE));
-  }
-
-  @Override
-  Stage stage() {
-    return new TrainStitchesStage();
+    super(TrainStitchesStage::new, options("--space", SPACE, "--anchor-epochs", ANCHOR_EPOCHS,
+        "--joint-epochs", JOINT_EPOCHS, "--max-train-images", MAX_IMAGES,
+        "--eval-images", EVAL_IMAGES, "--least-squares", LEAST_SQUARES, "--force", FORCE));
   }
 
   public static void main(String[] args) {

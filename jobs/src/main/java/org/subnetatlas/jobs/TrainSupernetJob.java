@@ -21,13 +21,8 @@ import picocli.CommandLine.Command;
 public final class TrainSupernetJob extends StageCommand {
 
   public TrainSupernetJob() {
-    super(options("--space", CommonKeys.SPACE, "--epochs", EPOCHS, "--max-train-images",
-        MAX_IMAGES, "--force", FORCE));
-  }
-
-  @Override
-  Stage stage() {
-    return new TrainStage();
+    super(TrainStage::new, options("--space", CommonKeys.SPACE, "--epochs", EPOCHS,
+        "--max-train-images", MAX_IMAGES, "--force", FORCE));
   }
 
   public static void main(String[] args) {

@@ -22,12 +22,8 @@ import picocli.CommandLine.Command;
 public final class ValidateJob extends StageCommand {
 
   public ValidateJob() {
-    super(options("--min-row-ratio", MIN_ROW_RATIO, "--max-top1-shift", MAX_TOP1_SHIFT));
-  }
-
-  @Override
-  Stage stage() {
-    return new ValidateStage();
+    super(ValidateStage::new, options("--min-row-ratio", MIN_ROW_RATIO,
+        "--max-top1-shift", MAX_TOP1_SHIFT));
   }
 
   public static void main(String[] args) {

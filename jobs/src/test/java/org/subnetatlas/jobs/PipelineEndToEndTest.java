@@ -22,11 +22,13 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.subnetatlas.jobs.CliTest.Result;
 import org.subnetatlas.schemas.MeasurementTables;
 import org.subnetatlas.schemas.Tables;
+import org.subnetatlas.udfs.measurement.ReferenceNet;
+import org.subnetatlas.udfs.measurement.StitchTiming;
 
 /**
  * The pipeline through the real CLI on a small budget: sample → train-supernet → train-stitches →
- * evaluate into a
- * fresh warehouse with real Spark, Delta, the Hive catalog and DJL; then reruns, SQL and bad input.
+ * evaluate → measure into a fresh warehouse with real Spark, Delta, the Hive catalog and DJL; then
+ * reruns, SQL and bad input.
  */
 @TestMethodOrder(OrderAnnotation.class)
 class PipelineEndToEndTest {
@@ -142,6 +144,17 @@ class PipelineEndToEndTest {
     assertEquals("35,35,100,35,3,true,valid", stitched.out().lines().toList().get(1), stitched.err());
 
     stage("measure", MEASURE);
+    // every stitched configuration timed by the supernet family's protocol and reference, its
+    // accuracy kept
+    Result timed = sql("SELECT count(*), count(m.top1), min(m.latency_rel) > 0, "
+        + "min(m.latency_repeats) >= 50, min(m.latency_warmup) >= 10, "
+        + "every(m.latency_reference = '" + ReferenceNet.id() + "'), min(m.reference_p50_ms) > 0, "
+        + "count(m.throughput_p50_ms), min(m.peak_memory_bytes) > 0, "
+        + "every(m.latency_timed = '" + StitchTiming.TIMED + "') "
+        + "FROM atlas.measurements m JOIN atlas.architectures a USING (arch_id) "
+        + "WHERE a.family = 'stitched' AND m.build_date = DATE'" + DATE + "'");
+    assertEquals("35,35,true,true,true,true,true,35,true,true",
+        timed.out().lines().toList().get(1), timed.out() + timed.err());
     Result runs = sql("SELECT job, status FROM atlas.runs ORDER BY started_at");
     assertEquals(List.of("job,status", "sample,succeeded", "train-supernet,succeeded",
         "train-stitches,succeeded", "evaluate,succeeded", "measure,succeeded"),
@@ -178,7 +191,7 @@ class PipelineEndToEndTest {
         + "count(lut_predicted_rel), min(latency_rel) > 0, min(reference_p50_ms) > 0, "
         + "min(latency_rel_mad) >= 0 "
         + "FROM atlas.measurements m LEFT JOIN atlas.devices d USING (device_id) "
-        // measure covers the supernet family; the stitched family's rows carry accuracy only
+        // the supernet family's rows, lookup-table predictions included; the stitched ones above
         + "WHERE build_date = DATE'" + DATE + "' AND arch_id IN "
         + "(SELECT arch_id FROM atlas.architectures WHERE family = 'supernet')");
     assertEquals("14,14,14,14,14,14,14,14,14,14,14,14,14,14,14,14,14,14,true,true,true,true,"
@@ -190,7 +203,7 @@ class PipelineEndToEndTest {
         + "FROM atlas.measurements WHERE build_date = DATE'" + DATE + "' "
         + "AND measure_started_at IS NOT NULL ORDER BY 1");
     List<String> lines = spans.out().lines().skip(1).toList();
-    assertEquals(14, lines.size());
+    assertEquals(14 + 35, lines.size(), "sampled sub-networks and stitched configurations");
     for (int i = 1; i < lines.size(); i++) {
       long prevEnd = Long.parseLong(lines.get(i - 1).split(",")[1]);
       long start = Long.parseLong(lines.get(i).split(",")[0]);
@@ -225,6 +238,7 @@ class PipelineEndToEndTest {
   @Order(5)
   void rerunningTheStagesForTheSameDateAddsNoRows() throws IOException {
     Map<String, List<String>> before = snapshot();
+    String measured = measuredIntervals();
     stage("sample", SAMPLE);
     stage("train-supernet", TRAIN);
     stage("train-stitches", STITCH);
@@ -234,6 +248,18 @@ class PipelineEndToEndTest {
     for (String table : before.keySet()) {
       assertEquals(before.get(table).get(0), after.get(table).get(0), table + " row count changed");
     }
+    // nothing new was measured, so the lookup table is kept rather than timed again
+    String lut = MeasurementTables.LatencyLut.TABLE.name();
+    assertEquals(before.get(lut), after.get(lut), "latency_lut was rewritten by the rerun");
+    assertEquals(measured, measuredIntervals(), "a rerun measured something again");
+  }
+
+  /** How many rows have a latency, and the last measurement's end: a re-measure moves it. */
+  private static String measuredIntervals() {
+    Result r = sql("SELECT count(latency_p50_ms), max(measure_ended_at) FROM atlas.measurements "
+        + "WHERE build_date = DATE'" + DATE + "'");
+    assertEquals(0, r.exit(), r.err());
+    return r.out().lines().toList().get(1);
   }
 
   @Test

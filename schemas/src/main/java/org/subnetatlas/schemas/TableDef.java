@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
@@ -72,6 +73,23 @@ public record TableDef(
           .append(")");
     }
     return ddl.toString();
+  }
+
+  /**
+   * The named columns as this table declares them (type, nullability), in the order given: the
+   * schema of a task's rows that the writer completes. Comments are left out; they are the DDL's.
+   */
+  public StructType columns(String... names) {
+    List<String> declared = Arrays.asList(schema.fieldNames());
+    StructType out = new StructType();
+    for (String n : names) {
+      if (!declared.contains(n)) {
+        throw new IllegalArgumentException("table " + name + ": column " + n + " not in schema");
+      }
+      StructField f = schema.apply(n);
+      out = out.add(new StructField(f.name(), f.dataType(), f.nullable(), Metadata.empty()));
+    }
+    return out;
   }
 
   /** MERGE condition joining target {@code t} and source {@code s} on the key columns. */

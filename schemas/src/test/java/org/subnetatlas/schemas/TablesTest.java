@@ -94,6 +94,18 @@ class TablesTest {
   }
 
   @Test
+  void columnsAreTheDeclaredOnesInTheOrderAskedWithoutComments() {
+    TableDef measurements = MeasurementTables.Measurements.TABLE;
+    assertEquals(new StructType()
+            .add("top1", DataTypes.DoubleType, true)
+            .add("arch_id", DataTypes.StringType, false),
+        measurements.columns("top1", "arch_id"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> measurements.columns("arch_id", "nope"));
+    assertEquals("table measurements: column nope not in schema", e.getMessage());
+  }
+
+  @Test
   void aKeyColumnOutsideTheSchemaIsRejected() {
     StructType schema = new StructType(new StructField[] {
         DataTypes.createStructField("a", DataTypes.StringType, false)});

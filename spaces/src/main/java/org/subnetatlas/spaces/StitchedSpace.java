@@ -26,6 +26,10 @@ import java.util.stream.Stream;
  * StitchedCostModel}).
  */
 public final class StitchedSpace implements SpecifiedSpace<VitFamilySpec, StitchArch>, Serializable {
+
+  /** The {@code family} of every stitched configuration in atlas.architectures. */
+  public static final String FAMILY = "stitched";
+
   private static final long serialVersionUID = 1L;
 
   private final VitFamilySpec spec;
@@ -81,7 +85,7 @@ public final class StitchedSpace implements SpecifiedSpace<VitFamilySpec, Stitch
 
   @Override
   public String family() {
-    return "stitched";
+    return FAMILY;
   }
 
   @Override

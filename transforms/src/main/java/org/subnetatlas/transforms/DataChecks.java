@@ -12,9 +12,6 @@ import com.amazon.deequ.VerificationSuite;
 import com.amazon.deequ.analyzers.Analyzer;
 import com.amazon.deequ.analyzers.Mean;
 import com.amazon.deequ.analyzers.Size;
-import com.amazon.deequ.anomalydetection.AbsoluteChangeStrategy;
-import com.amazon.deequ.anomalydetection.Anomaly;
-import com.amazon.deequ.anomalydetection.RelativeRateOfChangeStrategy;
 import com.amazon.deequ.checks.Check;
 import com.amazon.deequ.checks.CheckLevel;
 import com.amazon.deequ.checks.CheckResult;
@@ -26,14 +23,12 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import scala.Option;
-import scala.Tuple2;
 import scala.collection.JavaConverters;
 import scala.collection.Seq;
 import scala.runtime.AbstractFunction1;
@@ -171,44 +166,6 @@ public final class DataChecks {
     values.put("rows", metricValue(metrics.get(size)));
     meanAnalyzers.forEach((c, a) -> values.put("mean(" + c + ")", metricValue(metrics.get(a))));
     return new Report(List.copyOf(outcomes), values);
-  }
-
-  /**
-   * Deequ's {@code RelativeRateOfChangeStrategy} on (previous, current): the detail of the anomaly
-   * when {@code current / previous} is below {@code minRatio} or above {@code maxRatio}.
-   */
-  public static Optional<String> rateOfChangeAnomaly(double previous, double current,
-      Double minRatio, Double maxRatio) {
-    return detect(new RelativeRateOfChangeStrategy(opt(minRatio), opt(maxRatio), 1),
-        previous, current);
-  }
-
-  /**
-   * Deequ's {@code AbsoluteChangeStrategy} on (previous, current): the detail of the anomaly when
-   * {@code current - previous} falls outside {@code [-maxDecrease, maxIncrease]}.
-   */
-  public static Optional<String> absoluteChangeAnomaly(double previous, double current,
-      double maxDecrease, double maxIncrease) {
-    return detect(new AbsoluteChangeStrategy(opt(-maxDecrease), opt(maxIncrease), 1),
-        previous, current);
-  }
-
-  private static Optional<String> detect(
-      com.amazon.deequ.anomalydetection.AnomalyDetectionStrategy strategy,
-      double previous, double current) {
-    scala.collection.immutable.Vector<Object> series =
-        JavaConverters.asScalaBuffer(List.<Object>of(previous, current)).toVector();
-    Seq<Tuple2<Object, Anomaly>> found = strategy.detect(series, new Tuple2<>(1, 2));
-    if (found.isEmpty()) {
-      return Optional.empty();
-    }
-    Anomaly a = found.head()._2();
-    return Optional.of(a.detail().isDefined() ? a.detail().get()
-        : "anomalous value " + current + " after " + previous);
-  }
-
-  private static Option<Object> opt(Double v) {
-    return v == null ? Option.empty() : Option.apply(v);
   }
 
   private static Double metricValue(Metric<?> m) {

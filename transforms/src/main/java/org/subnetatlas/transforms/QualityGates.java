@@ -29,11 +29,12 @@ import org.subnetatlas.schemas.Tables.Quarantine;
 import org.subnetatlas.transforms.DataChecks.Outcome;
 import org.subnetatlas.transforms.quality.GateJson;
 import org.subnetatlas.transforms.quality.GateMetrics;
+import org.subnetatlas.transforms.quality.NightOverNight;
 
 /**
  * The quality gates of one build date: Deequ checks on the night's measurements and on the
- * architectures, referential integrity, and anomaly checks against the previous night's metrics in
- * {@code atlas.quality_metrics} ({@link GateMetrics}: of the night's sample only). A failing gate quarantines the offending rows and throws
+ * architectures, referential integrity, and Deequ anomaly checks against the earlier nights' metrics in
+ * {@code atlas.quality_metrics} ({@link NightOverNight}; {@link GateMetrics}: of the night's sample only). A failing gate quarantines the offending rows and throws
  * {@link GateFailedException}; a passing one records the night's metrics.
  */
 public final class QualityGates {
@@ -178,14 +179,8 @@ public final class QualityGates {
 
     LocalDate previous = previousDate(spark, buildDate);
     if (previous != null) {
-      Map<String, Double> before = metricsOf(spark, previous);
-      outcomes.add(anomaly(ROWS, before.get(ROWS), metrics.get(ROWS), previous,
-          (p, c) -> DataChecks.rateOfChangeAnomaly(p, c, thresholds.minRowRatio(), null),
-          "rows >= " + thresholds.minRowRatio() + " x previous night"));
-      outcomes.add(anomaly(MEAN_TOP1, before.get(MEAN_TOP1), metrics.get(MEAN_TOP1), previous,
-          (p, c) -> DataChecks.absoluteChangeAnomaly(p, c, thresholds.maxTop1Shift(),
-              thresholds.maxTop1Shift()),
-          "|mean top1 shift| <= " + thresholds.maxTop1Shift()));
+      outcomes.addAll(NightOverNight.check(spark, SampleScope.measurements(spark, night),
+          buildDate, previous, metrics, thresholds));
     }
     return new Result(buildDate, List.copyOf(outcomes), metrics, previous, Map.of(), null);
   }
@@ -202,22 +197,6 @@ public final class QualityGates {
         n == 0 ? null : orphans);
   }
 
-  private interface Detector {
-    Optional<String> detect(double previous, double current);
-  }
-
-  private static Outcome anomaly(String metric, Double previous, Double current,
-      LocalDate previousDate, Detector detector, String rule) {
-    String name = metric + " vs " + previousDate + " (" + rule + ")";
-    if (previous == null || current == null) {
-      return new Outcome(Measurements.TABLE.name(), name, true,
-          "no value to compare (previous " + previous + ", current " + current + ")", null);
-    }
-    Optional<String> found = detector.detect(previous, current);
-    return new Outcome(Measurements.TABLE.name(), name, found.isEmpty(),
-        found.map(d -> d + " (previous " + previous + ", now " + current + ")").orElse("ok"), null);
-  }
-
   /** The latest build date before {@code buildDate} with recorded metrics, or null. */
   static LocalDate previousDate(SparkSession spark, LocalDate buildDate) {
     Row r = spark.table(QualityMetrics.TABLE.qualifiedName())
@@ -225,16 +204,6 @@ public final class QualityGates {
         .agg(org.apache.spark.sql.functions.max(QualityMetrics.BUILD_DATE))
         .head();
     return r.isNullAt(0) ? null : r.getDate(0).toLocalDate();
-  }
-
-  static Map<String, Double> metricsOf(SparkSession spark, LocalDate date) {
-    Map<String, Double> out = new LinkedHashMap<>();
-    for (Row r : spark.table(QualityMetrics.TABLE.qualifiedName())
-        .filter(col(QualityMetrics.BUILD_DATE).equalTo(lit(Date.valueOf(date))))
-        .select(QualityMetrics.METRIC, QualityMetrics.VALUE).collectAsList()) {
-      out.put(r.getString(0), r.isNullAt(1) ? null : r.getDouble(1));
-    }
-    return out;
   }
 
   /**

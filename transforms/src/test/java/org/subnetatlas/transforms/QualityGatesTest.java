@@ -136,6 +136,20 @@ class QualityGatesTest extends SparkTestBase {
   }
 
   @Test
+  void anEarlierNightValidatedAgainIsComparedWithTheNightsBeforeItOnly() {
+    LocalDate d3 = D2.plusDays(1);
+    atlas.night(D1, 20);
+    enforce(D1);
+    atlas.night(d3, 40);
+    assertTrue(enforce(d3).passed());
+    // D2 is validated after both: its history is D1 alone, not the later night
+    atlas.night(D2, 10);
+    Outcome o = failedCheck(blocked(D2), "measurements",
+        "measurements.rows vs 2026-11-28 (rows >= 0.6 x previous night)");
+    assertTrue(o.message().contains("previous 19.0, now 10.0"), o.message());
+  }
+
+  @Test
   void aMeanTop1ShiftRepeatedKeysAndUnknownArchitecturesAreEachNamed() {
     atlas.night(D1, 10);
     enforce(D1);

@@ -111,9 +111,8 @@ class StageDataflowTest extends SparkTestBase {
       .add(Architectures.MACS, DataTypes.LongType)
       .add(Measurements.N_IMAGES, DataTypes.IntegerType);
 
-  @Test
-  void measurementTakesEvaluatedSupernetSubNetworksWithoutLatencyUpToTheLimit() {
-    atlas.night(DAY, 6);
+  /** The date's supernet (also standing in for the stitched family), with its checkpoint. */
+  private void supernet() {
     atlas.append(Supernets.TABLE, atlas.row(Supernets.TABLE, Map.ofEntries(
         Map.entry(Supernets.SUPERNET_ID, "supernet-1"), Map.entry(Supernets.SPACE, "mbv3-tiny"),
         Map.entry(Supernets.SPACE_VERSION, "1"), Map.entry(Supernets.CHECKPOINT_URI, "file:/tmp/ckpt"),
@@ -124,6 +123,12 @@ class StageDataflowTest extends SparkTestBase {
         Map.entry(Supernets.DEVICE_ID, AtlasFixture.DEVICE), Map.entry(Supernets.RUN_ID, "run-0"),
         Map.entry(Supernets.BUILD_DATE, Date.valueOf(DAY)),
         Map.entry(Supernets.CREATED_AT, Timestamp.valueOf("2026-11-30 01:00:00")))));
+  }
+
+  @Test
+  void measurementTakesEvaluatedSupernetSubNetworksWithoutLatencyUpToTheLimit() {
+    atlas.night(DAY, 6);
+    supernet();
     // search scored a sampled sub-network on the test split too: that row is not measure's
     atlas.append(Measurements.TABLE, measurement(1, "supernet-1", FoundEvaluation.SPLIT));
     Dataset<Row> evaluated = Measurement.evaluated(spark, "mbv3-tiny", DAY);
@@ -142,6 +147,21 @@ class StageDataflowTest extends SparkTestBase {
         .withColumn(Measurements.ARCH_ID, org.apache.spark.sql.functions.lit("arch-0003")));
     assertEquals(List.of("arch-0001"),
         archIds(Measurement.pending(spark, withThree, DAY, false, 2)));
+  }
+
+  @Test
+  void measurementTakesEveryEvaluatedStitchedConfigurationWithoutLatency() {
+    atlas.night(DAY, 7);
+    supernet();
+    // the fixture's stitched configurations are archs 0, 3 and 6, all with a latency: not 6
+    sql("UPDATE atlas.measurements SET latency_p50_ms = NULL WHERE arch_id = 'arch-0006'");
+    Dataset<Row> stitched = Measurement.stitched(spark, DAY);
+    assertEquals(List.of("arch-0000", "arch-0003", "arch-0006"), archIds(stitched));
+    assertEquals("file:/tmp/ckpt", stitched.first().getAs("checkpoint_uri"));
+    assertEquals("mbv3-tiny", stitched.first().getAs(Architectures.SPACE));
+    assertEquals(List.of("arch-0006"), archIds(Measurement.pending(spark, stitched, DAY, false, 0)));
+    assertEquals(List.of("arch-0000", "arch-0003", "arch-0006"),
+        archIds(Measurement.pending(spark, stitched, DAY, true, 0)));
   }
 
   @Test

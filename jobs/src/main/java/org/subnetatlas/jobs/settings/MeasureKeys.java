@@ -31,10 +31,11 @@ public final class MeasureKeys {
   public static final Setting.Text WATTS = Setting.ofText("measure.device.watts", "15",
       "Device power for the estimated energy method, watts.");
   public static final Setting.Int LIMIT = Setting.ofInt("measure.max-subnets", 0, 0,
-      Integer.MAX_VALUE, "Measure at most this many of the date's sub-networks"
-          + " (a fixed choice by arch_id; 0 = all).");
+      Integer.MAX_VALUE, "Measure at most this many of the date's supernet sub-networks"
+          + " (a fixed choice by arch_id; 0 = all). Stitched configurations are few and always"
+          + " all measured.");
   public static final Setting.Flag FORCE = Setting.ofBoolean("measure.force", false,
-      "Re-measure sub-networks already measured for this date.");
+      "Re-measure sub-networks and stitched configurations already measured for this date.");
   public static final Setting.Flag LUT = Setting.ofBoolean("measure.lut", false,
       "Also build atlas.latency_lut from measured blocks and score its predictions against the"
           + " direct measurements.");

@@ -71,6 +71,23 @@ public final class LatencyLookupTable {
 
   private LatencyLookupTable() {}
 
+  /**
+   * Whether {@code buildDate} already has the space's table under {@code settings}' batch size
+   * and this code's reference network, overhead row included (written last, in the same commit).
+   */
+  public static boolean built(SparkSession spark, String spaceName, MeasureSettings settings,
+      LocalDate buildDate) {
+    MbConvSpace space = (MbConvSpace) Spaces.get(spaceName);
+    return !spark.table(LatencyLut.TABLE.qualifiedName())
+        .where(col(LatencyLut.SPACE).equalTo(space.name())
+            .and(col(LatencyLut.SPACE_VERSION).equalTo(space.version()))
+            .and(col(LatencyLut.BUILD_DATE).equalTo(lit(Date.valueOf(buildDate))))
+            .and(col(LatencyLut.BATCH_SIZE).equalTo(settings.latency().batchSize()))
+            .and(col(LatencyLut.LATENCY_REFERENCE).equalTo(ReferenceNet.id()))
+            .and(col(LatencyLut.LUT_KEY).equalTo(LatencyLut.OVERHEAD_KEY)))
+        .isEmpty();
+  }
+
   /** Builds, stores and scores the table; reports counts as each write commits. */
   public static void build(SparkSession spark, Request r, StageCounts counts) {
     MbConvSpace space = (MbConvSpace) Spaces.get(r.space());

@@ -34,6 +34,7 @@ import org.subnetatlas.udfs.evaluation.EvalConfig;
 import org.subnetatlas.udfs.evaluation.RankCorrelation;
 import org.subnetatlas.udfs.spark.StandaloneTraining;
 import org.subnetatlas.udfs.spark.SubnetEvaluation;
+import org.subnetatlas.udfs.training.StandaloneTrainer;
 import org.subnetatlas.udfs.training.SupernetConfig;
 
 /**
@@ -59,7 +60,13 @@ public final class GroundTruthTrainings {
    */
   public record Request(String space, String data, SupernetConfig recipe, int count, int seeds,
       int epochs, double learningRate, int partitions, EvalConfig eval, LocalDate buildDate,
-      String runId) {}
+      String runId) {
+
+    /** How each of the run's sub-networks is trained. */
+    StandaloneTrainer.Recipe training() {
+      return new StandaloneTrainer.Recipe(recipe, epochs, learningRate, eval);
+    }
+  }
 
   private GroundTruthTrainings() {}
 
@@ -95,8 +102,7 @@ public final class GroundTruthTrainings {
     LOG.info("train-standalone: {} sub-networks × {} seeds, {} epochs on {} images each",
         r.count(), r.seeds(), r.epochs(), r.recipe().maxTrainImages());
     List<Row> results = progress.collect(jobs.size(), counter -> {
-      StandaloneTraining fn = new StandaloneTraining(r.space(), r.data(), r.recipe(), r.epochs(),
-          r.learningRate(), r.eval(), counter);
+      StandaloneTraining fn = new StandaloneTraining(r.space(), r.data(), r.training(), counter);
       return KeyedTasks.collect(spark.createDataFrame(jobs, TRAININGS),
           Math.min(jobs.size(), r.partitions()), Standalone.ARCH_ID, fn,
           StandaloneTraining.RESULT_SCHEMA);

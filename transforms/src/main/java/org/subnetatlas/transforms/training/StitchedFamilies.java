@@ -7,6 +7,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
@@ -91,8 +92,14 @@ public final class StitchedFamilies {
       counts.count("supernets_reused", 1);
     }
 
-    Map<String, Long> merged = DeltaWrites.merge(spark, Measurements.TABLE,
-        measurements(spark, space, stats, model.id(), r.runId(), r.buildDate()), OnMatch.UPDATE);
+    Dataset<Row> evaluations = measurements(spark, space, stats, model.id(), r.runId(),
+        r.buildDate());
+    // a reused family's configurations time as before: keep the latency measure gave them, so a
+    // rerun does not send them to be measured again; a retrained family's rows are replaced whole
+    Map<String, Long> merged = reused
+        ? DeltaWrites.mergeColumns(spark, Measurements.TABLE, evaluations,
+            ownColumns(evaluations))
+        : DeltaWrites.merge(spark, Measurements.TABLE, evaluations, OnMatch.UPDATE);
     counts.count("measurements_inserted", merged.get("numTargetRowsInserted"));
     counts.count("measurements_updated", merged.get("numTargetRowsUpdated"));
     LOG.info("train-stitches: {} in {} s, {} configurations measured, checkpoint {}",
@@ -100,6 +107,14 @@ public final class StitchedFamilies {
         String.format("%.0f", (double) result.getAs(Supernets.TRAIN_SECONDS)),
         space.configs().size(), model.checkpoint());
     return model;
+  }
+
+  /** The columns of atlas.measurements that {@code rows} carry, less the key. */
+  private static List<String> ownColumns(Dataset<Row> rows) {
+    List<String> table = List.of(Measurements.TABLE.schema().fieldNames());
+    return Arrays.stream(rows.columns())
+        .filter(c -> table.contains(c) && !Measurements.TABLE.keyColumns().contains(c))
+        .toList();
   }
 
   /** Every configuration of the family as architectures rows (enumerated, so seed 0). */

@@ -8,7 +8,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.subnetatlas.spaces.MbArch;
 import org.subnetatlas.spaces.MbConvSpec;
 import org.subnetatlas.udfs.nets.BnStats;
@@ -46,11 +45,17 @@ public final class MbTiming implements AutoCloseable {
   public Forward subnet(MbArch arch, int batch) {
     NDArray x = input(batch, spec.inputChannels(), arch.r(), false);
     Forward f = () -> {
-      try (NDManager m = scratch(x)) {
+      try (NDManager m = TimedForwards.scratch(owner, x)) {
         net.forward(m, arch, x, bn).toFloatArray();
       }
     };
-    return prime(f);
+    return TimedForwards.prime(f);
+  }
+
+  /** Sub-network {@code arch} as measure times it; its analytic memory counts {@code params}. */
+  public TimedNetwork network(MbArch arch, long params) {
+    return new TimedNetwork(TIMED, owner.getDevice(), batch -> subnet(arch, batch),
+        batch -> MemoryModel.peakBytes(spec, arch, params, batch), this);
   }
 
   /** A timed forward of one lookup-table block at batch size {@code batch}. */
@@ -61,7 +66,7 @@ public final class MbTiming implements AutoCloseable {
       case "stem":
         x = input(batch, spec.inputChannels(), key.side(), false);
         f = () -> {
-          try (NDManager m = scratch(x)) {
+          try (NDManager m = TimedForwards.scratch(owner, x)) {
             sync(net.stem(m, x, bn));
           }
         };
@@ -69,7 +74,7 @@ public final class MbTiming implements AutoCloseable {
       case "head":
         x = input(batch, key.in(), key.side(), net.channelsLast());
         f = () -> {
-          try (NDManager m = scratch(x)) {
+          try (NDManager m = TimedForwards.scratch(owner, x)) {
             net.head(m, x, bn).toFloatArray();
           }
         };
@@ -78,12 +83,12 @@ public final class MbTiming implements AutoCloseable {
         Geometry.Block slot = slotOf(key);
         x = input(batch, key.in(), key.side(), net.channelsLast());
         f = () -> {
-          try (NDManager m = scratch(x)) {
+          try (NDManager m = TimedForwards.scratch(owner, x)) {
             sync(net.block(m, x, slot, key.kernel(), key.expand(), bn));
           }
         };
     }
-    return prime(f);
+    return TimedForwards.prime(f);
   }
 
   /**
@@ -93,8 +98,8 @@ public final class MbTiming implements AutoCloseable {
    */
   public Forward harness() {
     NDArray x = input(1, 1, 1, false);
-    return prime(() -> {
-      try (NDManager m = scratch(x)) {
+    return TimedForwards.prime(() -> {
+      try (NDManager m = TimedForwards.scratch(owner, x)) {
         sync(x.toType(x.getDataType(), false));
       }
     });
@@ -162,35 +167,8 @@ public final class MbTiming implements AutoCloseable {
   }
 
   private NDArray input(int batch, int channels, int side, boolean channelsLast) {
-    // fixed input: timing must not depend on the values, and runs must see the same ones
-    Random rnd = new Random(1234);
-    float[] v = new float[batch * channels * side * side];
-    for (int i = 0; i < v.length; i++) {
-      v[i] = (float) rnd.nextGaussian();
-    }
-    NDArray x = owner.create(v, new Shape(batch, channels, side, side));
+    NDArray x = TimedForwards.fixedInput(owner, new Shape(batch, channels, side, side));
     return channelsLast ? ElasticMbNet.toChannelsLast(x) : x;
-  }
-
-  /**
-   * A scratch manager for one forward. Results of an op land in its input's manager, so the input
-   * joins the scratch manager until it closes (then returns to the owner): every intermediate is
-   * freed with the forward instead of piling up in the owner.
-   */
-  private NDManager scratch(NDArray x) {
-    NDManager m = owner.newSubManager();
-    x.tempAttach(m);
-    return m;
-  }
-
-  /** One untimed call, so materialisation (first-call slicing) never lands in a warm-up count. */
-  private static Forward prime(Forward f) {
-    try {
-      f.run();
-    } catch (Exception e) {
-      throw new IllegalStateException("forward failed: " + e.getMessage(), e);
-    }
-    return f;
   }
 
   private static void sync(NDArray a) {

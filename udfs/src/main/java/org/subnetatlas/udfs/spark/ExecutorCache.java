@@ -6,23 +6,25 @@ import java.io.UncheckedIOException;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hadoop.fs.Path;
 import org.subnetatlas.spaces.MbConvSpace;
-import org.subnetatlas.spaces.SearchSpace;
 import org.subnetatlas.spaces.Spaces;
+import org.subnetatlas.spaces.StitchedSpace;
 import org.subnetatlas.udfs.evaluation.EvalConfig;
 import org.subnetatlas.udfs.data.FashionData;
 import org.subnetatlas.udfs.data.HadoopConf;
 import org.subnetatlas.udfs.evaluation.SubnetEvaluator;
+import org.subnetatlas.udfs.evaluation.TrainedStitches;
 import org.subnetatlas.udfs.evaluation.TrainedSupernet;
 
 /**
  * What an executor loads once and shares between its tasks: decoded data sets, supernets and
- * their evaluators. Tasks of one executor run in threads of one JVM, so the first task loads and
- * the others wait for it instead of loading again.
+ * their evaluators, stitched families. Tasks of one executor run in threads of one JVM, so the
+ * first task loads and the others wait for it instead of loading again.
  */
 public final class ExecutorCache {
 
   private static final ConcurrentHashMap<String, FashionData> DATA = new ConcurrentHashMap<>();
   private static final ConcurrentHashMap<String, TrainedSupernet> SUPERNETS = new ConcurrentHashMap<>();
+  private static final ConcurrentHashMap<String, TrainedStitches> STITCHES = new ConcurrentHashMap<>();
   private static final ConcurrentHashMap<String, SubnetEvaluator> EVALUATORS = new ConcurrentHashMap<>();
 
   private ExecutorCache() {}
@@ -41,17 +43,36 @@ public final class ExecutorCache {
   /** The supernet checkpoint at {@code uri} for space {@code spaceName}, loaded once. */
   public static TrainedSupernet supernet(String spaceName, String uri) {
     return SUPERNETS.computeIfAbsent(uri, u -> {
-      SearchSpace space = Spaces.get(spaceName);
-      if (!(space instanceof MbConvSpace mb)) {
+      if (!(Spaces.get(spaceName) instanceof MbConvSpace mb)) {
         throw new IllegalArgumentException("space " + spaceName + " has no trainable supernet");
       }
-      Path path = new Path(u);
-      try (InputStream in = path.getFileSystem(HadoopConf.current()).open(path)) {
-        return TrainedSupernet.load(mb.spec(), in);
-      } catch (IOException e) {
-        throw new UncheckedIOException("checkpoint " + u + ": " + e.getMessage(), e);
-      }
+      return checkpoint(u, in -> TrainedSupernet.load(mb.spec(), in));
     });
+  }
+
+  /** The stitched family checkpoint at {@code uri} for space {@code spaceName}, loaded once. */
+  public static TrainedStitches stitches(String spaceName, String uri) {
+    return STITCHES.computeIfAbsent(uri, u -> {
+      if (!(Spaces.get(spaceName) instanceof StitchedSpace s)) {
+        throw new IllegalArgumentException("space " + spaceName + " is not a stitched family");
+      }
+      return checkpoint(u, in -> TrainedStitches.load(s, in));
+    });
+  }
+
+  /** Reads a checkpoint; how to read it is the family's. */
+  @FunctionalInterface
+  private interface CheckpointReader<T> {
+    T read(InputStream in) throws IOException;
+  }
+
+  private static <T> T checkpoint(String uri, CheckpointReader<T> reader) {
+    Path path = new Path(uri);
+    try (InputStream in = path.getFileSystem(HadoopConf.current()).open(path)) {
+      return reader.read(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException("checkpoint " + uri + ": " + e.getMessage(), e);
+    }
   }
 
   /** Registers a supernet this executor has just trained and saved at {@code uri}. */

@@ -1,10 +1,5 @@
 package org.subnetatlas.udfs.spark;
 
-import static org.apache.spark.sql.types.DataTypes.DoubleType;
-import static org.apache.spark.sql.types.DataTypes.IntegerType;
-import static org.apache.spark.sql.types.DataTypes.LongType;
-import static org.apache.spark.sql.types.DataTypes.StringType;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Iterator;
@@ -40,13 +35,9 @@ abstract class FamilyTraining<C> implements MapPartitionsFunction<Long, Row> {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** The training columns every family's result row starts with. */
-  static final StructType TRAINING_COLUMNS = new StructType()
-      .add(Supernets.TRAIN_SECONDS, DoubleType, false)
-      .add(Supernets.EPOCHS, IntegerType, false)
-      .add(Supernets.PHASE_LOSSES, StringType, false)
-      .add(Supernets.FINAL_LOSS, DoubleType, true)
-      .add(Supernets.SKIPPED_STEPS, IntegerType, false)
-      .add(Supernets.TRAIN_IMAGES, LongType, false);
+  static final StructType TRAINING_COLUMNS = Supernets.TABLE.columns(Supernets.TRAIN_SECONDS,
+      Supernets.EPOCHS, Supernets.PHASE_LOSSES, Supernets.FINAL_LOSS, Supernets.SKIPPED_STEPS,
+      Supernets.TRAIN_IMAGES);
 
   protected final String spaceName;
   protected final String dataUri;

@@ -14,7 +14,6 @@ import org.subnetatlas.schemas.RowBuilder;
 import org.subnetatlas.schemas.MeasurementTables.LatencyLut;
 import org.subnetatlas.spaces.MbConvSpace;
 import org.subnetatlas.spaces.Spaces;
-import org.subnetatlas.udfs.nets.DjlRuntime;
 import org.subnetatlas.udfs.evaluation.TrainedSupernet;
 import org.subnetatlas.udfs.measurement.BlockKey;
 import org.subnetatlas.udfs.measurement.EstimatedEnergy;
@@ -57,20 +56,17 @@ public final class LatencyLutBuild extends PartitionTask {
       .add(DeviceRows.COLUMN, DeviceRows.SCHEMA, false);
 
   private final LatencyProtocol protocol;
-  private final String device;
   private final RunStamp run;
 
   public LatencyLutBuild(String spaceName, LatencyProtocol protocol, String device, RunStamp run) {
-    super(spaceName, null);
+    super(spaceName, device, null);
     this.protocol = protocol;
-    this.device = device;
     this.run = run;
   }
 
   @Override
   protected List<Row> partition(Iterator<Row> rows) {
     String checkpoint = rows.next().getAs(SubnetMeasurement.CHECKPOINT_URI);
-    DjlRuntime.preferDevice(device);
     MbConvSpace space = (MbConvSpace) Spaces.get(spaceName);
     TrainedSupernet supernet = ExecutorCache.supernet(spaceName, checkpoint);
     DeviceFingerprint fp = DeviceFingerprint.local();

@@ -6,22 +6,34 @@ import java.util.List;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.util.LongAccumulator;
+import org.subnetatlas.udfs.nets.DjlRuntime;
 
 /**
- * A partition function over sub-networks of one space whose per-partition setup (engine threads
- * or device, cached supernet, fingerprint) runs only for a partition that has rows: an empty
- * partition returns nothing without touching the engine.
+ * A partition function over sub-networks of one space whose per-partition setup (device, engine
+ * threads, cached supernet, fingerprint) runs only for a partition that has rows: an empty
+ * partition returns nothing without touching the engine. The device preference a task carries is
+ * applied here, before {@link #partition} loads anything.
  */
 abstract class PartitionTask implements MapPartitionsFunction<Row, Row> {
 
   private static final long serialVersionUID = 1L;
 
   protected final String spaceName;
+  private final String device;
   private final LongAccumulator done;
 
-  /** {@code done}: counts every row {@link #mapEach} has mapped (null: not counted). */
+  /** A task that leaves the device as it is; {@code done} as below. */
   PartitionTask(String spaceName, LongAccumulator done) {
+    this(spaceName, null, done);
+  }
+
+  /**
+   * {@code device}: where the partition's networks run (auto, cpu or gpu; null: left as it is);
+   * {@code done}: counts every row {@link #mapEach} has mapped (null: not counted).
+   */
+  PartitionTask(String spaceName, String device, LongAccumulator done) {
     this.spaceName = spaceName;
+    this.device = device;
     this.done = done;
   }
 
@@ -35,6 +47,9 @@ abstract class PartitionTask implements MapPartitionsFunction<Row, Row> {
   public final Iterator<Row> call(Iterator<Row> rows) throws Exception {
     if (!rows.hasNext()) {
       return List.<Row>of().iterator();
+    }
+    if (device != null) {
+      DjlRuntime.preferDevice(device);
     }
     return partition(rows).iterator();
   }

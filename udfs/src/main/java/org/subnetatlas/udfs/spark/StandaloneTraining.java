@@ -1,15 +1,9 @@
 package org.subnetatlas.udfs.spark;
 
-import static org.apache.spark.sql.types.DataTypes.DoubleType;
-import static org.apache.spark.sql.types.DataTypes.IntegerType;
-import static org.apache.spark.sql.types.DataTypes.LongType;
-import static org.apache.spark.sql.types.DataTypes.StringType;
-
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
 import org.subnetatlas.schemas.PredictorTables.Standalone;
@@ -18,9 +12,7 @@ import org.subnetatlas.spaces.MbArch;
 import org.subnetatlas.spaces.MbConvSpace;
 import org.subnetatlas.spaces.Spaces;
 import org.subnetatlas.udfs.evaluation.EvalConfig;
-import org.subnetatlas.udfs.nets.DjlRuntime;
 import org.subnetatlas.udfs.training.StandaloneTrainer;
-import org.subnetatlas.udfs.training.SupernetConfig;
 
 /**
  * Trains sub-networks from scratch per partition: rows (arch_id, encoding, seed) in, learning
@@ -31,46 +23,33 @@ public final class StandaloneTraining extends PartitionTask {
 
   private static final long serialVersionUID = 1L;
 
-  public static final StructType RESULT_SCHEMA = new StructType()
-      .add(Standalone.ARCH_ID, StringType, false)
-      .add(Standalone.SEED, LongType, false)
-      .add(Standalone.EPOCHS, IntegerType, false)
-      .add(Standalone.TRAIN_IMAGES, IntegerType, false)
-      .add(Standalone.EPOCH_LOSS, DataTypes.createArrayType(DoubleType), false)
-      .add(Standalone.EPOCH_TOP1, DataTypes.createArrayType(DoubleType), false)
-      .add(Standalone.TOP1, DoubleType, false)
-      .add(Standalone.N_IMAGES, IntegerType, false)
-      .add(Standalone.TRAIN_SECONDS, DoubleType, false);
+  /** Rows of {@code atlas.standalone} but for the build date, space and run the writer adds. */
+  public static final StructType RESULT_SCHEMA = Standalone.TABLE.columns(Standalone.ARCH_ID,
+      Standalone.SEED, Standalone.EPOCHS, Standalone.TRAIN_IMAGES, Standalone.EPOCH_LOSS,
+      Standalone.EPOCH_TOP1, Standalone.TOP1, Standalone.N_IMAGES, Standalone.TRAIN_SECONDS);
 
   private final String dataUri;
-  private final SupernetConfig config;
-  private final int epochs;
-  private final double lr;
-  private final EvalConfig eval;
+  private final StandaloneTrainer.Recipe recipe;
 
-  public StandaloneTraining(String spaceName, String dataUri, SupernetConfig config, int epochs,
-      double lr, EvalConfig eval, LongAccumulator done) {
-    super(spaceName, done);
+  public StandaloneTraining(String spaceName, String dataUri, StandaloneTrainer.Recipe recipe,
+      LongAccumulator done) {
+    super(spaceName, recipe.eval().device(), done);
     this.dataUri = dataUri;
-    this.config = config;
-    this.epochs = epochs;
-    this.lr = lr;
-    this.eval = eval;
+    this.recipe = recipe;
   }
 
   @Override
   protected List<Row> partition(Iterator<Row> rows) throws Exception {
-    DjlRuntime.preferDevice(eval.device());
     MbConvSpace space = (MbConvSpace) Spaces.get(spaceName);
     return mapEach(rows, in -> {
       MbArch arch = (MbArch) space.parse((String) in.getAs("encoding"));
       long seed = in.getAs(Standalone.SEED);
       StandaloneTrainer.Result r = StandaloneTrainer.train(space.spec(), ExecutorCache.data(dataUri),
-          config, arch, epochs, lr, seed, eval);
+          recipe, arch, seed);
       return RowBuilder.of(RESULT_SCHEMA)
           .set(Standalone.ARCH_ID, in.getAs(Standalone.ARCH_ID))
           .set(Standalone.SEED, seed)
-          .set(Standalone.EPOCHS, epochs)
+          .set(Standalone.EPOCHS, recipe.epochs())
           .set(Standalone.TRAIN_IMAGES, r.trainImages())
           .set(Standalone.EPOCH_LOSS, Arrays.stream(r.epochLoss()).boxed().toList().toArray(new Double[0]))
           .set(Standalone.EPOCH_TOP1, Arrays.stream(r.epochTop1()).boxed().toList().toArray(new Double[0]))

@@ -55,7 +55,7 @@ public final class SubnetEvaluation extends PartitionTask {
 
   public SubnetEvaluation(String spaceName, String checkpointUri, String dataUri, String supernetId,
       EvalConfig config, int intraOpThreads, RunStamp run, LongAccumulator evaluated) {
-    super(spaceName, evaluated);
+    super(spaceName, config.device(), evaluated);
     this.checkpointUri = checkpointUri;
     this.dataUri = dataUri;
     this.supernetId = supernetId;
@@ -72,7 +72,6 @@ public final class SubnetEvaluation extends PartitionTask {
 
   @Override
   protected List<Row> partition(Iterator<Row> rows) throws Exception {
-    DjlRuntime.preferDevice(config.device());
     DjlRuntime.inferenceThread(intraOpThreads);
     SearchSpace space = Spaces.get(spaceName);
     SubnetEvaluator evaluator = ExecutorCache.evaluator(spaceName, checkpointUri, dataUri, config,

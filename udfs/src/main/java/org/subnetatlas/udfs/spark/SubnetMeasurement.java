@@ -21,10 +21,14 @@ import org.apache.spark.util.LongAccumulator;
 import org.subnetatlas.schemas.RowBuilder;
 import org.subnetatlas.schemas.Tables.Architectures;
 import org.subnetatlas.schemas.MeasurementTables.Measurements;
+import org.subnetatlas.spaces.Arch;
 import org.subnetatlas.spaces.MbArch;
-import org.subnetatlas.spaces.MbConvSpace;
+import org.subnetatlas.spaces.SearchSpace;
 import org.subnetatlas.spaces.Spaces;
+import org.subnetatlas.spaces.StitchArch;
+import org.subnetatlas.spaces.StitchedSpace;
 import org.subnetatlas.udfs.nets.DjlRuntime;
+import org.subnetatlas.udfs.evaluation.TrainedStitches;
 import org.subnetatlas.udfs.evaluation.TrainedSupernet;
 import org.subnetatlas.udfs.measurement.EnergyMeter;
 import org.subnetatlas.udfs.measurement.ExclusiveMeasurement;
@@ -33,19 +37,24 @@ import org.subnetatlas.udfs.measurement.LatencyMeter;
 import org.subnetatlas.udfs.measurement.LatencyStats;
 import org.subnetatlas.udfs.measurement.MbTiming;
 import org.subnetatlas.udfs.measurement.MeasureSettings;
-import org.subnetatlas.udfs.measurement.MemoryModel;
 import org.subnetatlas.udfs.measurement.ReferenceNet;
 import org.subnetatlas.udfs.measurement.RelativeLatency;
+import org.subnetatlas.udfs.measurement.StitchTiming;
+import org.subnetatlas.udfs.measurement.TimedNetwork;
 
 /**
- * Measures latency (batch 1 and a throughput batch), energy and memory of sub-networks per
- * partition with inherited supernet weights. Each sub-network is measured inside
- * {@link ExclusiveMeasurement}: materialisation and both timings run while no other measurement
- * runs on this executor or host. The batch-1 timing is paired with {@link ReferenceNet} round by
- * round, giving {@code latency_rel}; a sub-network whose ratio is more dispersed than
- * {@code relDispersionMax} is measured again at the end of the partition, after the others, so the
- * second try meets the machine at another moment; the second measurement is kept. Input rows need {@code arch_id}, {@code encoding},
- * {@code params}, {@code supernet_id}, {@code dataset}, {@code split} and {@code checkpoint_uri}; output rows have
+ * Measures latency (batch 1 and a throughput batch), energy and memory of the sub-networks of one
+ * space per partition, by one protocol whatever the family: the space's family only supplies the
+ * network a row names, as a {@link TimedNetwork} (supernet family: {@link MbTiming}, inherited
+ * weights, materialised; stitched family: {@link StitchTiming}, the trained family's forward as
+ * evaluated). Each sub-network is measured inside {@link ExclusiveMeasurement}: loading,
+ * materialisation and both timings run while no other measurement runs on this executor or host.
+ * The batch-1 timing is paired with {@link ReferenceNet} round by round, giving
+ * {@code latency_rel}; a sub-network whose ratio is more dispersed than {@code relDispersionMax}
+ * is measured again at the end of the partition, after the others, so the second try meets the
+ * machine at another moment; the second measurement is kept. Input rows need {@code arch_id},
+ * {@code encoding}, {@code params}, {@code supernet_id}, {@code dataset}, {@code split} and
+ * {@code checkpoint_uri} (the supernet's or the stitched family's); output rows have
  * {@link #RESULT_SCHEMA}.
  */
 public final class SubnetMeasurement extends PartitionTask {
@@ -91,15 +100,14 @@ public final class SubnetMeasurement extends PartitionTask {
 
   public SubnetMeasurement(String spaceName, MeasureSettings settings, RunStamp run,
       LongAccumulator measured) {
-    super(spaceName, measured);
+    super(spaceName, settings.device(), measured);
     this.settings = settings;
     this.run = run;
   }
 
   @Override
   protected List<Row> partition(Iterator<Row> rows) throws Exception {
-    DjlRuntime.preferDevice(settings.device());
-    MbConvSpace space = (MbConvSpace) Spaces.get(spaceName);
+    SearchSpace space = Spaces.get(spaceName);
     DeviceFingerprint device = DeviceFingerprint.local();
     Row deviceRow = DeviceRows.of(device);
     EnergyMeter energy = EnergyMeter.select(settings.energyMethod(),
@@ -127,13 +135,13 @@ public final class SubnetMeasurement extends PartitionTask {
 
   /** What one partition measures with: its space, device, meter and reference forward. */
   private final class Task {
-    private final MbConvSpace space;
+    private final SearchSpace space;
     private final String deviceId;
     private final Row deviceRow;
     private final LatencyMeter meter;
     private final Forward reference;
 
-    Task(MbConvSpace space, String deviceId, Row deviceRow, LatencyMeter meter,
+    Task(SearchSpace space, String deviceId, Row deviceRow, LatencyMeter meter,
         Forward reference) {
       this.space = space;
       this.deviceId = deviceId;
@@ -145,21 +153,18 @@ public final class SubnetMeasurement extends PartitionTask {
     /** One sub-network's row; {@code again}: the second try of a too-dispersed first one. */
     Row measure(Row in, boolean again) {
       String archId = in.getAs(Architectures.ARCH_ID);
-      MbArch arch = space.parse((String) in.getAs(Architectures.ENCODING));
-      long params = in.<Long>getAs(Architectures.PARAMS);
       String supernetId = in.getAs(Measurements.SUPERNET_ID);
       // the evaluated row's dataset and split, so the MERGE lands on it
       String dataset = in.getAs(Measurements.DATASET);
       String split = in.getAs(Measurements.SPLIT);
-      TrainedSupernet supernet = ExecutorCache.supernet(spaceName, in.getAs(CHECKPOINT_URI));
       return ExclusiveMeasurement.run(() -> {
         Instant started = Instant.now();
-        try (MbTiming timing = new MbTiming(supernet.net(), supernet.manager())) {
+        try (TimedNetwork net = open(in)) {
           LatencyMeter.Result one = meter.measurePaired(settings.latency(),
-              timing.subnet(arch, settings.latency().batchSize()), reference, ReferenceNet.id());
+              net.forward().apply(settings.latency().batchSize()), reference, ReferenceNet.id());
           LatencyMeter.Result many = meter.measure(settings.throughput(),
-              timing.subnet(arch, settings.throughputBatch()));
-          Device d = supernet.manager().getDevice();
+              net.forward().apply(settings.throughputBatch()));
+          Device d = net.device();
           Long measuredMemory = d.isGpu() ? gpuMemoryInUse(d) : null;
           RowBuilder row = MeasurementRows.keyed(RESULT_SCHEMA, archId, supernetId, dataset, split,
               deviceId);
@@ -168,17 +173,30 @@ public final class SubnetMeasurement extends PartitionTask {
           return MeasurementRows.stamped(row
               .set(Measurements.EXECUTOR_CORES, settings.executorCores())
               .set(Measurements.COMPUTE_DEVICE, d.toString())
-              .set(Measurements.LATENCY_TIMED, MbTiming.TIMED)
+              .set(Measurements.LATENCY_TIMED, net.timed())
               .set(Measurements.ENERGY_MJ, one.energyPerForwardMj())
               .set(Measurements.ENERGY_METHOD, one.energyMethod())
               .set(Measurements.PEAK_MEMORY_BYTES,
-                  MemoryModel.peakBytes(space.spec(), arch, params, one.protocol().batchSize()))
+                  net.peakMemoryBytes().applyAsLong(one.protocol().batchSize()))
               .set(Measurements.PEAK_MEMORY_MEASURED_BYTES, measuredMemory)
               .set(Measurements.MEASURE_STARTED_AT, Timestamp.from(started))
               .set(Measurements.MEASURE_ENDED_AT, Timestamp.from(Instant.now())),
               run, deviceRow);
         }
       });
+    }
+
+    /** The network row {@code in} names, as its family times it, from the cached checkpoint. */
+    private TimedNetwork open(Row in) {
+      Arch arch = space.parse((String) in.getAs(Architectures.ENCODING));
+      long params = in.<Long>getAs(Architectures.PARAMS);
+      String checkpoint = in.getAs(CHECKPOINT_URI);
+      if (space instanceof StitchedSpace) {
+        TrainedStitches family = ExecutorCache.stitches(spaceName, checkpoint);
+        return new StitchTiming(family.net(), family.manager()).network((StitchArch) arch, params);
+      }
+      TrainedSupernet supernet = ExecutorCache.supernet(spaceName, checkpoint);
+      return new MbTiming(supernet.net(), supernet.manager()).network((MbArch) arch, params);
     }
   }
 

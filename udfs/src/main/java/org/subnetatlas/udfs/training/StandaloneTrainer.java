@@ -18,21 +18,27 @@ import org.subnetatlas.spaces.MbConvSpec;
  */
 public final class StandaloneTrainer {
 
+  /**
+   * How a sub-network is trained from scratch: {@code config}'s batch size, images and threads, one
+   * phase of {@code epochs} at learning rate {@code lr}, scored after every epoch with {@code eval}.
+   */
+  public record Recipe(SupernetConfig config, int epochs, double lr, EvalConfig eval)
+      implements java.io.Serializable {}
+
   /** Learning curve and final score of one training run. */
   public record Result(double[] epochLoss, double[] epochTop1, double top1, int nImages,
       int trainImages, double seconds) {}
 
   private StandaloneTrainer() {}
 
-  /**
-   * Trains {@code arch} for {@code epochs} epochs at learning rate {@code lr} with {@code cfg}'s
-   * batch size, images, threads and {@code seed}; blocks while another training runs.
-   */
-  public static Result train(MbConvSpec spec, FashionData data, SupernetConfig cfg, MbArch arch,
-      int epochs, double lr, long seed, EvalConfig eval) {
+  /** Trains {@code arch} by {@code recipe} with {@code seed}; blocks while another training runs. */
+  public static Result train(MbConvSpec spec, FashionData data, Recipe recipe, MbArch arch,
+      long seed) {
     Objects.requireNonNull(arch, "arch");
-    SupernetConfig c = cfg.withSeed(seed)
-        .withPhases(List.of(new SupernetConfig.Phase("largest", epochs, lr)));
+    int epochs = recipe.epochs();
+    EvalConfig eval = recipe.eval();
+    SupernetConfig c = recipe.config().withSeed(seed)
+        .withPhases(List.of(new SupernetConfig.Phase("largest", epochs, recipe.lr())));
     List<Double> top1 = new ArrayList<>();
     int[] nImages = new int[1];
     long t0 = System.nanoTime();

@@ -107,7 +107,7 @@ class MbTimingTest {
     return countArrays(base);
   }
 
-  private static long countArrays(NDManager m) throws ReflectiveOperationException {
+  static long countArrays(NDManager m) throws ReflectiveOperationException {
     // DJL keeps a manager's resources in a protected map; no public accessor
     java.lang.reflect.Field f = ai.djl.ndarray.BaseNDManager.class.getDeclaredField("resources");
     f.setAccessible(true);

@@ -30,6 +30,7 @@ import org.subnetatlas.udfs.measurement.LatencyProtocol;
 import org.subnetatlas.udfs.measurement.MeasureSettings;
 import org.subnetatlas.udfs.nets.DeviceUnavailableException;
 import org.subnetatlas.udfs.nets.DjlRuntime;
+import org.subnetatlas.udfs.training.StandaloneTrainer;
 import org.subnetatlas.udfs.training.StitchConfig;
 import org.subnetatlas.udfs.training.SupernetConfig;
 
@@ -90,8 +91,9 @@ class DevicePreferenceTest {
             1, "gpu").call(List.of(0L).iterator()),
         () -> new SubnetEvaluation(SPACE.name(), uri, DATA, "sn-1", onGpu, 1, RUN, null)
             .call(List.of(arch).iterator()),
-        () -> new StandaloneTraining(SPACE.name(), DATA, SupernetConfig.defaults(), 1, 0.1, onGpu,
-            null).call(List.of(arch).iterator()),
+        () -> new StandaloneTraining(SPACE.name(), DATA,
+            new StandaloneTrainer.Recipe(SupernetConfig.defaults(), 1, 0.1, onGpu), null)
+            .call(List.of(arch).iterator()),
         () -> new SubnetMeasurement(SPACE.name(), measure, RUN, null).call(List.of(arch).iterator()),
         () -> new LatencyLutBuild(SPACE.name(), PROTOCOL, "gpu", RUN)
             .call(List.of(measured).iterator()),

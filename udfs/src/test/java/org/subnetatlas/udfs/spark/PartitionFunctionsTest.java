@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -29,12 +30,18 @@ import org.subnetatlas.schemas.Tables.Supernets;
 import org.subnetatlas.spaces.MbArch;
 import org.subnetatlas.spaces.MbConvSpace;
 import org.subnetatlas.spaces.Spaces;
+import org.subnetatlas.spaces.StitchArch;
+import org.subnetatlas.spaces.StitchedSpace;
 import org.subnetatlas.udfs.evaluation.EvalConfig;
+import org.subnetatlas.udfs.evaluation.TrainedStitches;
 import org.subnetatlas.udfs.evaluation.TrainedSupernet;
 import org.subnetatlas.udfs.measurement.LatencyProtocol;
 import org.subnetatlas.udfs.measurement.MbTiming;
 import org.subnetatlas.udfs.measurement.MeasureSettings;
+import org.subnetatlas.udfs.measurement.MemoryModel;
 import org.subnetatlas.udfs.measurement.ReferenceNet;
+import org.subnetatlas.udfs.measurement.StitchTiming;
+import org.subnetatlas.udfs.training.StitchFamily;
 
 /** Partition functions on plain rows, without a Spark session: schemas, rows by name, counting. */
 class PartitionFunctionsTest {
@@ -165,6 +172,53 @@ class PartitionFunctionsTest {
       double mad = r.getAs(Measurements.LATENCY_REL_MAD);
       assertEquals(mad > 0, (Boolean) r.getAs(Measurements.LATENCY_REL_FLAGGED));
     }
+  }
+
+  @Test
+  void stitchedConfigurationsAreMeasuredByTheSameProtocolAndReference(@TempDir Path dir)
+      throws Exception {
+    StitchedSpace space = (StitchedSpace) Spaces.get("vit-tiny-family");
+    Path checkpoint = dir.resolve("f.ckpt");
+    StitchFamily family = new StitchFamily(space);
+    NDManager owned = family.newManager();
+    try (TrainedStitches untrained = family.trained(family.initialize(owned, 3), List.of(), 0, 0,
+        owned); OutputStream out = Files.newOutputStream(checkpoint)) {
+      untrained.save(out);
+    }
+    StitchArch anchor = space.configs().stream().filter(StitchArch::isAnchor).findFirst()
+        .orElseThrow();
+    StitchArch stitch = space.configs().stream().filter(a -> !a.isAnchor()).findFirst()
+        .orElseThrow();
+    List<Row> inputs = List.of(stitchInput(space, anchor, checkpoint),
+        stitchInput(space, stitch, checkpoint));
+    LatencyProtocol protocol = new LatencyProtocol(2, 10, 1, 1);
+    LongAccumulator done = new LongAccumulator();
+    List<Row> out = rows(new SubnetMeasurement(space.name(),
+        new MeasureSettings(protocol, 2, "estimated", 15, "cpu", 1, 10.0),
+        new RunStamp("run-1", Date.valueOf("2026-12-07")), done).call(inputs.iterator()));
+    assertEquals(2, done.value());
+    for (int i = 0; i < 2; i++) {
+      Row r = out.get(i);
+      StitchArch arch = i == 0 ? anchor : stitch;
+      assertEquals(SubnetMeasurement.RESULT_SCHEMA, r.schema());
+      assertEquals(space.archId(arch), (String) r.getAs(Measurements.ARCH_ID));
+      assertEquals(StitchTiming.TIMED, (String) r.getAs(Measurements.LATENCY_TIMED));
+      assertRelativeColumnsSet(r);
+      assertEquals(10, (int) r.getAs(Measurements.LATENCY_REPEATS));
+      assertEquals(2, (int) r.getAs(Measurements.THROUGHPUT_BATCH_SIZE));
+      assertEquals(MemoryModel.peakBytes(space.spec(), arch, space.cost(arch).params(), 1),
+          (long) r.getAs(Measurements.PEAK_MEMORY_BYTES));
+    }
+  }
+
+  private static Row stitchInput(StitchedSpace space, StitchArch arch, Path checkpoint) {
+    return RowBuilder.of(MEASURE_INPUT).set(Architectures.ARCH_ID, space.archId(arch))
+        .set(Architectures.ENCODING, space.canonical(arch))
+        .set(Architectures.PARAMS, space.cost(arch).params())
+        .set(Measurements.SUPERNET_ID, "family-1")
+        .set(Measurements.DATASET, SubnetEvaluation.DATASET)
+        .set(Measurements.SPLIT, SubnetEvaluation.SPLIT)
+        .set(SubnetMeasurement.CHECKPOINT_URI, checkpoint.toUri().toString()).build();
   }
 
   @Test
