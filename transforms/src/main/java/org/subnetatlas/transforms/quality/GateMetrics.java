@@ -26,12 +26,16 @@ public final class GateMetrics {
 
   private GateMetrics() {}
 
+  /** The rows of {@code night} the metrics are computed on: its own draws, on evaluate's split. */
+  public static Dataset<Row> scope(SparkSession spark, Dataset<Row> night) {
+    return SampleScope.measurements(spark,
+        night.where(col(Measurements.SPLIT).equalTo(SubnetEvaluation.SPLIT)));
+  }
+
   /** Rows and mean top-1 of the night's sampled measurements, and the sampled architectures. */
   public static Map<String, Double> of(SparkSession spark, Dataset<Row> night,
       Dataset<Row> architectures) {
-    Row m = SampleScope.measurements(spark,
-            night.where(col(Measurements.SPLIT).equalTo(SubnetEvaluation.SPLIT)))
-        .agg(count(lit(1)), avg(col(Measurements.TOP1))).head();
+    Row m = scope(spark, night).agg(count(lit(1)), avg(col(Measurements.TOP1))).head();
     Map<String, Double> out = new LinkedHashMap<>();
     out.put(QualityGates.ROWS, (double) m.getLong(0));
     out.put(QualityGates.MEAN_TOP1, m.isNullAt(1) ? null : m.getDouble(1));
