@@ -15,9 +15,10 @@ import picocli.CommandLine.Command;
 /**
  * {@code atlas search}: OFA's evolutionary search on the date's best encoding-only top-1
  * predictor under each MACs budget (and a latency budget when a latency predictor exists), then
- * the best {@code top-k} found per budget are evaluated for real with the date's supernet (the
- * evaluate stage's partition function) and the gap between predicted and measured top-1 goes to
- * {@code atlas.search_results} ({@link PredictorSearch}).
+ * the best {@code top-k} found per budget, and as many drawn at random under the same budget, are
+ * evaluated for real on the test split with the date's supernet (the evaluate stage's partition
+ * function), and predicted and measured top-1 of both go to {@code atlas.search_results}
+ * ({@link PredictorSearch}).
  */
 @Command(name = "search", mixinStandardHelpOptions = true,
     description = "Predictor-guided evolutionary search under MACs budgets into atlas.search_results.")

@@ -166,17 +166,25 @@ class PredictorPipelineTest {
     stage("search", "--population", "8", "--iterations", "4", "--top-k", "2",
         "--macs-budget-fractions", "0.4,0.8", "--eval-images", "200", "--recalibration-images", "64");
     List<String> rows = sql("SELECT budget, rank, CAST(substr(budget, 7) AS BIGINT) >= macs, "
-        + "measured_top1 BETWEEN 0 AND 1, abs(gap - (predicted_top1 - measured_top1)) < 1e-12 "
+        + "measured_top1 BETWEEN 0 AND 1, abs(gap - (predicted_top1 - measured_top1)) < 1e-12, "
+        + "measured_split = 'test', CAST(substr(budget, 7) AS BIGINT) >= baseline_macs, "
+        + "baseline_measured_top1 BETWEEN 0 AND 1 "
         + "FROM atlas.search_results ORDER BY budget, rank");
     assertEquals(4, rows.size(), rows.toString());
     for (String r : rows) {
-      assertTrue(r.endsWith(",true,true,true"), r);
+      assertTrue(r.endsWith(",true,true,true,true,true,true"), r);
     }
-    // each result is an architecture and the measurement it reports, with the night's supernet
+    // each result and its random baseline is an architecture and the test-split measurement it
+    // reports, with the night's supernet
+    String measuredAs = "FROM atlas.search_results s LEFT JOIN atlas.architectures a ON a.arch_id = s.%1$s "
+        + "LEFT JOIN atlas.measurements m ON m.arch_id = s.%1$s AND m.supernet_id = s.supernet_id "
+        + "AND m.build_date = s.build_date AND m.split = 'test' AND m.n_images = 200 "
+        + "AND m.top1 = s.%2$s";
     assertEquals(List.of("4,4"), sql("SELECT count(a.arch_id), count(m.arch_id) "
-        + "FROM atlas.search_results s LEFT JOIN atlas.architectures a ON a.arch_id = s.arch_id "
-        + "LEFT JOIN atlas.measurements m ON m.arch_id = s.arch_id AND m.supernet_id = s.supernet_id "
-        + "AND m.build_date = s.build_date AND m.top1 = s.measured_top1"));
+        + String.format(measuredAs, "arch_id", "measured_top1")));
+    assertEquals(List.of("4,4,search-baseline"), sql("SELECT count(a.arch_id), count(m.arch_id), "
+        + "concat_ws(',', array_distinct(collect_list(a.sampler))) "
+        + String.format(measuredAs, "baseline_arch_id", "baseline_measured_top1")));
   }
 
   @Test

@@ -101,7 +101,10 @@ public final class PredictorTables {
     private Predictors() {}
   }
 
-  /** Architectures found by evolutionary search on a predictor, and their measured accuracy. */
+  /**
+   * Architectures found by evolutionary search on a predictor, and their measured accuracy, beside
+   * a random baseline drawn under the same budget and measured the same way.
+   */
   public static final class SearchResults {
     public static final String BUILD_DATE = "build_date";
     public static final String SPACE = "space";
@@ -118,6 +121,12 @@ public final class PredictorTables {
     public static final String SUPERNET_ID = "supernet_id";
     public static final String SEARCH_CONFIG = "search_config";
     public static final String RUN_ID = "run_id";
+    // measured on the test split, beside a random baseline
+    public static final String MEASURED_SPLIT = "measured_split";
+    public static final String BASELINE_ARCH_ID = "baseline_arch_id";
+    public static final String BASELINE_MACS = "baseline_macs";
+    public static final String BASELINE_PREDICTED_TOP1 = "baseline_predicted_top1";
+    public static final String BASELINE_MEASURED_TOP1 = "baseline_measured_top1";
 
     public static final TableDef TABLE = new TableDef(
         "search_results",
@@ -133,11 +142,22 @@ public final class PredictorTables {
             .add(PARAMS, LongType, false)
             .add(PREDICTOR_MODEL, StringType, false, "model_path of the predictor searched on")
             .add(PREDICTED_TOP1, DoubleType, false)
-            .add(MEASURED_TOP1, DoubleType, true, "inherited-weight top-1 with the date's supernet")
+            .add(MEASURED_TOP1, DoubleType, true,
+                "inherited-weight top-1 with the date's supernet, on split measured_split")
             .add(GAP, DoubleType, true, "predicted_top1 - measured_top1")
             .add(SUPERNET_ID, StringType, true)
             .add(SEARCH_CONFIG, StringType, false, "population, iterations, ratios, seed, JSON")
-            .add(RUN_ID, StringType, false),
+            .add(RUN_ID, StringType, false)
+            .add(MEASURED_SPLIT, StringType, true, "split of measured_top1 and"
+                + " baseline_measured_top1: test, which no predictor learns from; null: valid,"
+                + " the predictor's own labels (rows written before the test split was used)")
+            .add(BASELINE_ARCH_ID, StringType, true, "the random baseline's sub-network at this"
+                + " rank: as many as search reports for the budget, drawn uniformly under the same"
+                + " budget, ranked by predicted top-1")
+            .add(BASELINE_MACS, LongType, true)
+            .add(BASELINE_PREDICTED_TOP1, DoubleType, true)
+            .add(BASELINE_MEASURED_TOP1, DoubleType, true, "as measured_top1; compare the budget's"
+                + " max(measured_top1) with its max(baseline_measured_top1)"),
         List.of(BUILD_DATE, SPACE, BUDGET, RANK), List.of(BUILD_DATE), DELTA_PROPS);
 
     private SearchResults() {}

@@ -5,8 +5,12 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
@@ -15,8 +19,10 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.subnetatlas.schemas.MeasurementTables.Devices;
 import org.subnetatlas.schemas.MeasurementTables.Measurements;
+import org.subnetatlas.schemas.PredictorTables.SearchResults;
 import org.subnetatlas.schemas.Tables.Architectures;
 import org.subnetatlas.schemas.Tables.QualityMetrics;
+import org.subnetatlas.transforms.search.FoundEvaluation;
 
 /**
  * The datasheet's statements about scope, accuracy protocol and quality gates, each read from the
@@ -57,6 +63,44 @@ final class DatasheetFacts {
     return String.format(Locale.ROOT, "- Accuracy: each sub-network inherits its supernet's"
             + " weights and is scored on split %s (`n_images` per row); of %d scored rows, %s.%n",
         distinct(scored, Measurements.SPLIT), r.getLong(0), how);
+  }
+
+  /**
+   * Search's figures for {@code buildDate}, per budget: the best test-split top-1 of its finds with
+   * what the predictor said of that one, beside the best of the random baseline measured the same
+   * way. Empty when search did not run that date, or ran before it measured on the test split.
+   */
+  static String search(Dataset<Row> searchResults, LocalDate buildDate) {
+    if (searchResults == null || buildDate == null || !List.of(searchResults.columns())
+        .containsAll(List.of(SearchResults.MEASURED_SPLIT, SearchResults.BASELINE_MEASURED_TOP1))) {
+      return "";
+    }
+    List<Row> budgets = searchResults
+        .where(col(SearchResults.BUILD_DATE).equalTo(lit(Date.valueOf(buildDate)))
+            .and(col(SearchResults.MEASURED_SPLIT).equalTo(FoundEvaluation.SPLIT)))
+        .groupBy(SearchResults.SPACE, SearchResults.BUDGET)
+        // the struct orders by measured top-1 first: the best find, with its own prediction
+        .agg(max(struct(col(SearchResults.MEASURED_TOP1), col(SearchResults.PREDICTED_TOP1))),
+            count(col(SearchResults.MEASURED_TOP1)), max(SearchResults.BASELINE_MEASURED_TOP1),
+            count(col(SearchResults.BASELINE_MEASURED_TOP1)))
+        .orderBy(SearchResults.SPACE, SearchResults.BUDGET).collectAsList();
+    if (budgets.isEmpty()) {
+      return "";
+    }
+    List<String> parts = new ArrayList<>();
+    for (Row r : budgets) {
+      Row best = r.getStruct(2);
+      String found = r.getLong(3) == 0 ? "no find measured"
+          : String.format(Locale.ROOT, "best of %d found %.4f (predicted %.4f)", r.getLong(3),
+              best.getDouble(0), best.getDouble(1));
+      String random = r.getLong(5) == 0 ? "no random draw measured"
+          : String.format(Locale.ROOT, "best of %d drawn at random under the same budget %.4f",
+              r.getLong(5), r.getDouble(4));
+      parts.add(String.format(Locale.ROOT, "%s `%s`: %s, %s", r.getString(0), r.getString(1),
+          found, random));
+    }
+    return String.format(Locale.ROOT, "- Search on %s, top-1 on split %s (`search_results`): %s.%n",
+        buildDate, FoundEvaluation.SPLIT, String.join("; ", parts));
   }
 
   /**

@@ -179,7 +179,7 @@ public final class QualityGates {
 
     LocalDate previous = previousDate(spark, buildDate);
     if (previous != null) {
-      outcomes.addAll(NightOverNight.check(spark, SampleScope.measurements(spark, night),
+      outcomes.addAll(NightOverNight.check(spark, GateMetrics.scope(spark, night),
           buildDate, previous, metrics, thresholds));
     }
     return new Result(buildDate, List.copyOf(outcomes), metrics, previous, Map.of(), null);

@@ -17,16 +17,20 @@ import org.apache.spark.sql.Row;
 import org.subnetatlas.schemas.Tables.Architectures;
 import org.subnetatlas.schemas.MeasurementTables.Devices;
 import org.subnetatlas.schemas.MeasurementTables.Measurements;
+import org.subnetatlas.schemas.PredictorTables.SearchResults;
 import org.subnetatlas.schemas.Tables.QualityMetrics;
 import org.subnetatlas.schemas.Tables.Runs;
 import org.subnetatlas.schemas.Tables.Samples;
 import org.subnetatlas.schemas.Tables.Supernets;
+import org.subnetatlas.transforms.search.FoundEvaluation;
+import org.subnetatlas.udfs.spark.SubnetEvaluation;
 
 /**
  * The release's {@code DATASHEET.md}: what was measured, how, on which devices and by which runs,
  * and its known limits, all read from the pinned tables (nothing time-of-build in it). Its figures
- * and plots describe what the nights drew ({@link SampleScope}): search's finds, chosen for being
- * good, would flatter them; the datasheet counts them apart and the files hold them all.
+ * and plots describe what the nights drew ({@link SampleScope}) as evaluate scored it: search's
+ * finds, chosen for being good, would flatter them, and its test-split rows are another split; the
+ * datasheet counts them apart, states search's own figures on one line, and the files hold them all.
  */
 final class ReleaseDatasheet {
 
@@ -100,14 +104,17 @@ final class ReleaseDatasheet {
     if (foundArchs + foundRows > 0) {
       md.append(String.format(Locale.ROOT, "%nThese figures describe the nights' samples. The files"
           + " also hold %d architectures and %d measurement rows outside them: sub-networks that"
-          + " search found (sampler `search`; `search_results` refers to them by arch_id).%n",
-          foundArchs, foundRows));
+          + " search found or drew as its random baseline (samplers `%s` and `%s`), and search's"
+          + " rows on split %s (`search_results` refers to them by arch_id).%n",
+          foundArchs, foundRows, FoundEvaluation.SAMPLER, FoundEvaluation.BASELINE_SAMPLER,
+          FoundEvaluation.SPLIT));
     }
 
     md.append("\n## How\n\n")
         .append("- Architectures are sampled from each search space (sampler and seed in"
             + " `architectures`), identified by the sha-256 of space, version and canonical encoding.\n")
         .append(DatasheetFacts.accuracy(m))
+        .append(DatasheetFacts.search(tables.get(SearchResults.TABLE.name()), spec.buildDate()))
         .append("- Latency (where present): warm-up and repeat counts and batch size are stored per row;"
             + " energy is measured where a counter exists, otherwise estimated (`energy_method`).\n")
         .append(DatasheetFacts.gates(m, tables.get(QualityMetrics.TABLE.name())));
@@ -170,9 +177,13 @@ final class ReleaseDatasheet {
     return md.toString();
   }
 
-  /** The measurements of what each night drew; all of them where a release has no samples. */
+  /**
+   * The measurements of what each night drew, on evaluate's split; all of that split where a
+   * release has no samples.
+   */
   private static Dataset<Row> sampledMeasurements(Map<String, Dataset<Row>> tables) {
-    Dataset<Row> m = tables.get(Measurements.TABLE.name());
+    Dataset<Row> m = tables.get(Measurements.TABLE.name())
+        .where(col(Measurements.SPLIT).equalTo(SubnetEvaluation.SPLIT));
     Dataset<Row> samples = tables.get(Samples.TABLE.name());
     return samples == null ? m
         : SampleScope.measurements(m, samples, tables.get(Architectures.TABLE.name()));

@@ -20,6 +20,7 @@ import org.subnetatlas.schemas.MeasurementTables.Devices;
 import org.subnetatlas.schemas.MeasurementTables.Measurements;
 import org.subnetatlas.transforms.DeltaWrites.OnMatch;
 import org.subnetatlas.transforms.training.StitchedFamilies;
+import org.subnetatlas.udfs.spark.SubnetEvaluation;
 
 /** Fresh atlas tables in a test warehouse, and nights of plausible rows written straight to them. */
 final class AtlasFixture {
@@ -105,7 +106,8 @@ final class AtlasFixture {
         Map.entry(Measurements.ARCH_ID, archId(i)),
         Map.entry(Measurements.SUPERNET_ID, "supernet-1"),
         Map.entry(Measurements.DATASET, "fashion-mnist"),
-        Map.entry(Measurements.SPLIT, "heldout"),
+        // evaluate's split: what the sample's readers keep to
+        Map.entry(Measurements.SPLIT, SubnetEvaluation.SPLIT),
         Map.entry(Measurements.DEVICE_ID, DEVICE),
         Map.entry(Measurements.TOP1, top1),
         Map.entry(Measurements.TOP5, 0.99),

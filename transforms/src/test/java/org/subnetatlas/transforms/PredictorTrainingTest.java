@@ -37,6 +37,7 @@ import org.subnetatlas.transforms.prediction.PredictorFits.Target;
 import org.subnetatlas.transforms.prediction.PredictorTraining;
 import org.subnetatlas.transforms.prediction.TrainingData;
 import org.subnetatlas.udfs.prediction.FeatureEncoder;
+import org.subnetatlas.transforms.search.FoundEvaluation;
 import org.subnetatlas.udfs.prediction.FeatureEncoder.FeatureSet;
 import org.subnetatlas.udfs.prediction.PredictorModels;
 import org.subnetatlas.udfs.spark.SubnetEvaluation;
@@ -91,7 +92,9 @@ class PredictorTrainingTest extends SparkTestBase {
         measured(DATE, 0, 0.8, 4.0, "dev-b", "supernet-1", valid),
         measured(DATE, 1, 0.7, null, "dev-a", "supernet-1", valid),
         measured(DATE, 2, 0.9, 1.0, "dev-a", "supernet-2", valid),
-        measured(DATE, 2, 0.9, 1.0, "dev-a", "supernet-1", "other-split"),
+        // search's test-split rows, of a sampled sub-network: never a training label
+        measured(DATE, 1, 0.1, 5.0, "dev-a", "supernet-1", FoundEvaluation.SPLIT),
+        measured(DATE, 2, 0.9, 1.0, "dev-a", "supernet-1", FoundEvaluation.SPLIT),
         measured(DATE, 4, 0.95, 1.0, "dev-a", "supernet-1", valid));
     DeltaWrites.replaceWhere(spark, Measurements.TABLE, f.frame(Measurements.TABLE, ms),
         "build_date = DATE'" + DATE + "'");

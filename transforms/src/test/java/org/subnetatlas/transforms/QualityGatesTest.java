@@ -21,6 +21,7 @@ import org.subnetatlas.transforms.DataChecks.Outcome;
 import org.subnetatlas.transforms.QualityGates.GateFailedException;
 import org.subnetatlas.transforms.QualityGates.Result;
 import org.subnetatlas.transforms.QualityGates.Thresholds;
+import org.subnetatlas.transforms.search.FoundEvaluation;
 
 /** Each injected anomaly is stopped by the gates on real Delta tables; a clean night passes. */
 @Tag("slow")
@@ -61,19 +62,36 @@ class QualityGatesTest extends SparkTestBase {
         date).get(0)[0];
   }
 
+  /** search's test-split row of sampled sub-network {@code i}, scoring 0: no gate metric counts it. */
+  private org.apache.spark.sql.Row testSplitRow(LocalDate date, int i) {
+    org.apache.spark.sql.Row valid = atlas.measurement(date, i, 0.0, null);
+    Object[] v = new Object[valid.size()];
+    for (int c = 0; c < v.length; c++) {
+      v[c] = valid.get(c);
+    }
+    v[Measurements.TABLE.schema().fieldIndex(Measurements.SPLIT)] = FoundEvaluation.SPLIT;
+    return org.apache.spark.sql.RowFactory.create(v);
+  }
+
   @Test
   void aCleanNightPassesAndARerunReplacesItsMetricsInsteadOfAddingRows() throws Exception {
     atlas.night(D1, 12);
+    atlas.append(Measurements.TABLE, testSplitRow(D1, 1));
     Result first = enforce(D1);
     assertTrue(first.passed(), first.summary());
     assertNull(first.previousDate());
     // the last is outside the night's sample, as a find of search would be
     assertEquals(11.0, first.metrics().get(QualityGates.ROWS));
+    // archs 0 to 10 score 0.80 + 0.001 i on the valid split; the test row is left out
+    assertEquals(0.80 + 0.001 * 5, first.metrics().get(QualityGates.MEAN_TOP1), 1e-9);
     assertEquals(3, metricRows(D1));
     enforce(D1);
     assertEquals(3, metricRows(D1), "a rerun replaces the date's metrics");
 
     atlas.night(D2, 11);
+    // test rows scoring 0 for most of the sample would shift the mean top-1 past the threshold
+    atlas.append(Measurements.TABLE, testSplitRow(D2, 1), testSplitRow(D2, 2), testSplitRow(D2, 4),
+        testSplitRow(D2, 5), testSplitRow(D2, 7), testSplitRow(D2, 8));
     Result second = enforce(D2);
     assertTrue(second.passed(), second.summary());
     assertEquals(D1, second.previousDate());

@@ -20,10 +20,12 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.subnetatlas.schemas.MeasurementTables.Measurements;
+import org.subnetatlas.schemas.PredictorTables.SearchResults;
 import org.subnetatlas.transforms.QualityGates.GateFailedException;
 import org.subnetatlas.transforms.QualityGates.Thresholds;
 import org.subnetatlas.transforms.ReleaseBuilder.Release;
 import org.subnetatlas.transforms.ReleaseBuilder.Spec;
+import org.subnetatlas.transforms.search.FoundEvaluation;
 
 /** A release is complete, checksummed, rebuilt identically from its pinned versions, and gated. */
 @Tag("slow")
@@ -53,6 +55,20 @@ class ReleaseBuilderTest extends SparkTestBase {
   void aReleaseIsCompleteAndRebuildsIdenticallyFromItsPinnedVersionsAfterNewRows() throws Exception {
     AtlasFixture atlas = new AtlasFixture(spark, warehouse);
     atlas.night(D1, 12);
+    // search ran that night: the datasheet sets its best find beside the best random draw
+    atlas.append(SearchResults.TABLE, atlas.row(SearchResults.TABLE, Map.ofEntries(
+        Map.entry(SearchResults.BUILD_DATE, java.sql.Date.valueOf(D1)),
+        Map.entry(SearchResults.SPACE, "mbv3-tiny"), Map.entry(SearchResults.BUDGET, "macs<=1050000"),
+        Map.entry(SearchResults.RANK, 1), Map.entry(SearchResults.ARCH_ID, AtlasFixture.archId(4)),
+        Map.entry(SearchResults.ENCODING, "{}"), Map.entry(SearchResults.MACS, 1_040_000L),
+        Map.entry(SearchResults.PARAMS, 50_400L), Map.entry(SearchResults.PREDICTOR_MODEL, "p"),
+        Map.entry(SearchResults.PREDICTED_TOP1, 0.83), Map.entry(SearchResults.MEASURED_TOP1, 0.81),
+        Map.entry(SearchResults.SEARCH_CONFIG, "{}"), Map.entry(SearchResults.RUN_ID, "run-search"),
+        Map.entry(SearchResults.MEASURED_SPLIT, FoundEvaluation.SPLIT),
+        Map.entry(SearchResults.BASELINE_ARCH_ID, AtlasFixture.archId(5)),
+        Map.entry(SearchResults.BASELINE_MACS, 1_050_000L),
+        Map.entry(SearchResults.BASELINE_PREDICTED_TOP1, 0.70),
+        Map.entry(SearchResults.BASELINE_MEASURED_TOP1, 0.79))));
     Release first = release(atlas, "nightly-2026-11-28", D1);
     Path dir = Paths.get(URI.create(first.location()));
     Map<String, byte[]> before = contents(dir);
@@ -84,6 +100,9 @@ class ReleaseBuilderTest extends SparkTestBase {
         + " scored on split "), datasheet);
     assertTrue(datasheet.contains("- Quality gates: 1 of 1 nights with measurements have passing"
         + " metrics in `atlas.quality_metrics`."), datasheet);
+    assertTrue(datasheet.contains("- Search on 2026-11-28, top-1 on split test (`search_results`):"
+        + " mbv3-tiny `macs<=1050000`: best of 1 found 0.8100 (predicted 0.8300), best of 1 drawn"
+        + " at random under the same budget 0.7900."), datasheet);
     assertFalse(Files.list(dir.getParent()).anyMatch(p -> p.getFileName().toString().startsWith(".tmp")),
         "no build folder left behind");
     assertEquals(1L, sql("SELECT count(*) FROM atlas.releases WHERE tag = 'nightly-2026-11-28'").get(0)[0]);

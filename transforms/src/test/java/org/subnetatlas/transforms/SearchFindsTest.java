@@ -51,10 +51,10 @@ import org.subnetatlas.udfs.prediction.PredictorModels;
 import org.subnetatlas.udfs.spark.SubnetEvaluation;
 
 /**
- * What search finds lands in the tables beside the night's sample, evaluated for real (an
- * untrained supernet on a few bundled images), and what trains, gates or summarises the night
- * reads the same rows before and after. Slow: every reader runs twice, and three sub-networks are
- * evaluated.
+ * What search finds, and its random baseline, land in the tables beside the night's sample,
+ * evaluated for real on the test split (an untrained supernet on a few bundled images), and what
+ * trains, gates or summarises the night reads the same rows before and after. Slow: every reader
+ * runs twice, and six sub-networks are evaluated.
  */
 @Tag("slow")
 class SearchFindsTest extends SparkTestBase {
@@ -213,33 +213,62 @@ class SearchFindsTest extends SparkTestBase {
     return counts;
   }
 
+  private static FoundEvaluation.Found found(Arch a) {
+    return new FoundEvaluation.Found("macs<=1", 1, SPACE.archId(a), SPACE.canonical(a),
+        SPACE.cost(a));
+  }
+
+  private static long validRows() {
+    return (Long) sql("SELECT count(*) FROM atlas.measurements WHERE split = '%s'",
+        SubnetEvaluation.SPLIT).get(0)[0];
+  }
+
   @Test
   void findsLandBesideTheSampleAndLeaveWhatReadsTheNightAsItWas() {
     Map<String, List<String>> before = readers();
     assertEquals(10, before.get("train-predictor's records").size());
+    long valid = validRows();
 
     Map<String, Long> first = search();
-    // and a find that an earlier night sampled: its row keeps that sampler, so only the night's
-    // sample tells its measurement apart
+    // a find an earlier night sampled keeps that sampler, and one this night sampled gets a test
+    // row beside evaluate's valid one: only the night's sample and the split tell them apart
     Map<String, Long> again = new TreeMap<>();
     FoundEvaluation.record(spark, SPACE, DAY, TrainedSupernets.latest(spark, SPACE.name(), DAY),
-        List.of(new FoundEvaluation.Found("macs<=1", 1, SPACE.archId(earlier),
-            SPACE.canonical(earlier), SPACE.cost(earlier))),
-        5, PROTOCOL, SearchFindsTest::progress, again::put);
-    assertEquals(Map.of("architectures_inserted", 0L, "evaluated", 1L,
-        "measurements_inserted", 1L), again);
+        List.of(found(earlier), found(SPACE.sample(new SplittableRandom(100)))), 5, PROTOCOL,
+        SearchFindsTest::progress, again::put);
+    assertEquals(Map.of("architectures_inserted", 0L, "evaluated", 2L,
+        "measurements_inserted", 2L), again);
+    assertEquals(valid, validRows(), "search scores nothing on the split predictors learn from");
 
+    String split = FoundEvaluation.SPLIT;
     List<Object[]> found = sql("SELECT s.arch_id, a.sampler, a.first_seen_date, m.top1 ="
-        + " s.measured_top1 FROM atlas.search_results s JOIN atlas.architectures a USING (arch_id)"
-        + " JOIN atlas.measurements m ON m.arch_id = s.arch_id AND m.supernet_id = s.supernet_id"
+        + " s.measured_top1, s.measured_split, m.n_images FROM atlas.search_results s"
+        + " JOIN atlas.architectures a USING (arch_id) JOIN atlas.measurements m"
+        + " ON m.arch_id = s.arch_id AND m.supernet_id = s.supernet_id"
         + " AND m.build_date = s.build_date AND m.split = '%s' WHERE s.build_date = DATE'%s'"
-        + " AND s.supernet_id = '%s'", SubnetEvaluation.SPLIT, DAY, SUPERNET);
-    assertEquals(2, found.size(), "both results are measured with the night's supernet");
-    long distinct = found.stream().map(r -> r[0]).distinct().count();
+        + " AND s.supernet_id = '%s'", split, DAY, SUPERNET);
+    assertEquals(2, found.size(), "both results are measured on the test split");
     for (Object[] r : found) {
-      assertEquals(List.of(FoundEvaluation.SAMPLER, Date.valueOf(DAY), true),
-          List.of(r[1], r[2], r[3]), "found " + r[0]);
+      assertEquals(List.of(FoundEvaluation.SAMPLER, Date.valueOf(DAY), true, split,
+          EVAL.evalImages()), List.of(r[1], r[2], r[3], r[4], r[5]), "found " + r[0]);
     }
+    // as many random sub-networks as finds, under the budget, measured the same way
+    List<Object[]> random = sql("SELECT s.baseline_arch_id, a.sampler, a.macs <= CAST(substr("
+        + "s.budget, 7) AS BIGINT), a.macs = s.baseline_macs, m.top1 = s.baseline_measured_top1,"
+        + " s.baseline_predicted_top1 IS NOT NULL, m.n_images FROM atlas.search_results s"
+        + " JOIN atlas.architectures a ON a.arch_id = s.baseline_arch_id"
+        + " JOIN atlas.measurements m ON m.arch_id = s.baseline_arch_id"
+        + " AND m.supernet_id = s.supernet_id AND m.build_date = s.build_date AND m.split = '%s'"
+        + " WHERE s.build_date = DATE'%s'", split, DAY);
+    assertEquals(2, random.size(), "a random baseline beside each find");
+    for (Object[] r : random) {
+      assertEquals(List.of(FoundEvaluation.BASELINE_SAMPLER, true, true, true, true,
+          EVAL.evalImages()), List.of(r[1], r[2], r[3], r[4], r[5], r[6]), "random " + r[0]);
+    }
+    long distinct = (Long) sql("SELECT count(DISTINCT id) FROM (SELECT arch_id AS id FROM"
+        + " atlas.search_results UNION ALL SELECT baseline_arch_id FROM atlas.search_results)")
+        .get(0)[0];
+    assertEquals(2L, first.get("baseline_drawn"));
     assertEquals(distinct, first.get("architectures_inserted"));
     assertEquals(distinct, first.get("evaluated"));
     assertEquals(distinct, first.get("measurements_inserted"));
@@ -250,14 +279,13 @@ class SearchFindsTest extends SparkTestBase {
     }
 
     Map<String, Long> rows = counts();
-    List<Object[]> results = sql("SELECT budget, rank, arch_id, measured_top1"
-        + " FROM atlas.search_results ORDER BY budget, rank");
+    String results = "SELECT budget, rank, arch_id, measured_top1, baseline_arch_id,"
+        + " baseline_measured_top1 FROM atlas.search_results ORDER BY budget, rank";
+    List<List<Object>> firstResults = sql(results).stream().map(List::of).toList();
     Map<String, Long> rerun = search();
     assertEquals(rows, counts(), "a rerun adds no rows");
     assertEquals(0L, rerun.get("evaluated"), "a rerun evaluates nothing again");
     assertEquals(0L, rerun.get("architectures_inserted"));
-    assertEquals(results.stream().map(List::of).toList(), sql("SELECT budget, rank, arch_id,"
-        + " measured_top1 FROM atlas.search_results ORDER BY budget, rank").stream()
-        .map(List::of).toList());
+    assertEquals(firstResults, sql(results).stream().map(List::of).toList());
   }
 }

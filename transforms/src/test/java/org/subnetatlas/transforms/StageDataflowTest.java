@@ -28,6 +28,7 @@ import org.subnetatlas.transforms.evaluation.Evaluation;
 import org.subnetatlas.transforms.evaluation.EvaluationSummary;
 import org.subnetatlas.transforms.measurement.Measurement;
 import org.subnetatlas.transforms.sampling.NightlySample;
+import org.subnetatlas.transforms.search.FoundEvaluation;
 import org.subnetatlas.transforms.training.StitchedFamilies;
 
 /** The stages' Dataset logic on tiny tables: what is pending, what is written, what is counted. */
@@ -128,6 +129,8 @@ class StageDataflowTest extends SparkTestBase {
   void measurementTakesEvaluatedSupernetSubNetworksWithoutLatencyUpToTheLimit() {
     atlas.night(DAY, 6);
     supernet();
+    // search scored a sampled sub-network on the test split too: that row is not measure's
+    atlas.append(Measurements.TABLE, measurement(1, "supernet-1", FoundEvaluation.SPLIT));
     Dataset<Row> evaluated = Measurement.evaluated(spark, "mbv3-tiny", DAY);
     // the fixture makes every third architecture a stitched one, which measure leaves alone, and
     // leaves the last out of the night's sample, as if something else had measured it

@@ -20,7 +20,8 @@ public final class SearchKeys {
   public static final Setting.Int64 SEED = Setting.ofLong("search.seed", 20261201L, Long.MIN_VALUE,
       Long.MAX_VALUE, "Seed of the evolution.");
   public static final Setting.Int TOP_K = Setting.ofInt("search.top-k", 3, 1, 1000,
-      "Architectures per budget evaluated for real.");
+      "Architectures per budget evaluated for real on the test split; as many random ones are"
+          + " drawn under the budget as the baseline.");
   public static final Setting.Text BUDGET_FRACTIONS = Setting.ofText("search.macs-budget-fractions",
       "0.5", "MACs budgets as fractions of the largest sub-network's MACs, comma-separated.");
   public static final Setting.Real LATENCY_BUDGET = Setting.ofDouble("search.latency-budget-ms", 0, 0,

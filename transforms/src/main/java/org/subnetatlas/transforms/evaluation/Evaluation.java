@@ -141,14 +141,16 @@ public final class Evaluation {
 
   /**
    * The summary of the night's sample as measured with {@code supernetId} on the date, logged;
-   * what search found is left out, so a rerun after search reports the same night.
+   * what search found, and its test-split rows, are left out, so a rerun after search reports the
+   * same night.
    */
   public static EvaluationSummary summary(SparkSession spark, String space, String supernetId,
       LocalDate buildDate) {
     EvaluationSummary s = summary(SampleScope.measurements(spark,
             spark.table(Measurements.TABLE.qualifiedName())
                 .where(col(Measurements.BUILD_DATE).equalTo(lit(Date.valueOf(buildDate)))
-                    .and(col(Measurements.SUPERNET_ID).equalTo(supernetId))))
+                    .and(col(Measurements.SUPERNET_ID).equalTo(supernetId))
+                    .and(col(Measurements.SPLIT).equalTo(SubnetEvaluation.SPLIT))))
         .join(spark.table(Architectures.TABLE.qualifiedName()), Architectures.ARCH_ID));
     LOG.info("evaluate: {} sub-networks of {}: top-1 {}..{}, largest ({} MACs) {} ± {} (SE), "
             + "Spearman(top-1, MACs) {}",

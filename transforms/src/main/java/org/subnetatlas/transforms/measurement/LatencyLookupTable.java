@@ -38,6 +38,7 @@ import org.subnetatlas.udfs.measurement.MeasureSettings;
 import org.subnetatlas.udfs.measurement.ReferenceNet;
 import org.subnetatlas.udfs.spark.LatencyLutBuild;
 import org.subnetatlas.udfs.spark.RunStamp;
+import org.subnetatlas.udfs.spark.SubnetEvaluation;
 import org.subnetatlas.udfs.spark.SubnetMeasurement;
 
 /**
@@ -209,6 +210,7 @@ public final class LatencyLookupTable {
       LocalDate buildDate) {
     return SampleScope.measurements(spark, spark.table(Measurements.TABLE.qualifiedName())
             .where(col(Measurements.BUILD_DATE).equalTo(lit(Date.valueOf(buildDate)))
+                .and(col(Measurements.SPLIT).equalTo(SubnetEvaluation.SPLIT))
                 .and(col(Measurements.LATENCY_P50_MS).isNotNull())
                 .and(col(Measurements.LATENCY_BATCH_SIZE).equalTo(batchSize))))
         .join(spark.table(Architectures.TABLE.qualifiedName())

@@ -33,6 +33,7 @@ import org.subnetatlas.udfs.measurement.MeasureSettings;
 import org.subnetatlas.udfs.measurement.ReferenceNet;
 import org.subnetatlas.udfs.spark.DeviceRows;
 import org.subnetatlas.udfs.spark.RunStamp;
+import org.subnetatlas.udfs.spark.SubnetEvaluation;
 import org.subnetatlas.udfs.spark.SubnetMeasurement;
 
 /**
@@ -115,8 +116,9 @@ public final class Measurement {
 
   /**
    * The date's evaluated sampled sub-networks of {@code space}, one row per measurement key,
-   * with what a measurement task needs (encoding, params, checkpoint). Only the night's sample:
-   * what search finds later in the night is not measured, so a rerun chooses the same ones.
+   * with what a measurement task needs (encoding, params, checkpoint). Only the night's sample on
+   * evaluate's split: what search finds or scores on the test split later in the night is not
+   * measured, so a rerun chooses the same ones.
    */
   public static Dataset<Row> evaluated(SparkSession spark, String space, LocalDate buildDate) {
     return measurable(spark, buildDate, col(Architectures.SPACE).equalTo(space)
@@ -136,6 +138,7 @@ public final class Measurement {
       Column which) {
     return SampleScope.measurements(spark, spark.table(Measurements.TABLE.qualifiedName())
             .where(col(Measurements.BUILD_DATE).equalTo(lit(Date.valueOf(buildDate)))
+                .and(col(Measurements.SPLIT).equalTo(SubnetEvaluation.SPLIT))
                 .and(col(Measurements.TOP1).isNotNull())))
         .select(Measurements.ARCH_ID, Measurements.SUPERNET_ID, Measurements.DATASET,
             Measurements.SPLIT)

@@ -36,11 +36,14 @@ import org.subnetatlas.udfs.spark.RunStamp;
 import org.subnetatlas.udfs.spark.SubnetEvaluation;
 
 /**
- * What search found, recorded like any other sub-network: each found architecture goes into
- * {@code atlas.architectures} (sampler {@code search}; one already there keeps its row), and its
- * inherited-weight top-1 with the date's supernet into {@code atlas.measurements} through
- * evaluate's partition function, so a found sub-network is measured exactly as a sampled one is.
- * One that already has the date's measurement with that supernet is not evaluated again.
+ * What search found, and its random baseline, recorded like any other sub-network: each
+ * architecture goes into {@code atlas.architectures} (sampler {@code search} or
+ * {@code search-baseline}; one already there keeps its row), and its inherited-weight top-1 with
+ * the date's supernet into {@code atlas.measurements} through evaluate's partition function, so it
+ * is measured as a sampled one is, but on the test split ({@link #SPLIT}): the valid split's top-1
+ * are the labels the predictor learnt, so a figure on them would not be independent of what chose
+ * the finds. One that already has the date's test measurement with that supernet and protocol is
+ * not evaluated again.
  */
 public final class FoundEvaluation {
 
@@ -48,6 +51,10 @@ public final class FoundEvaluation {
 
   /** The sampler that {@code atlas.architectures} names for what search found. */
   public static final String SAMPLER = "search";
+  /** The sampler it names for search's random baseline. */
+  public static final String BASELINE_SAMPLER = "search-baseline";
+  /** The data split search measures on: no predictor learns from it, evaluate never scores it. */
+  public static final String SPLIT = "test";
 
   /** Input of the partition function: what it needs of an architecture. */
   static final StructType INPUT = new StructType()
@@ -57,6 +64,13 @@ public final class FoundEvaluation {
 
   /** One architecture that search found under a budget, at a rank. */
   public record Found(String budget, int rank, String archId, String encoding, Cost cost) {}
+
+  /** Architectures one sampler put here with one seed: the finds, or a budget's random draws. */
+  public record Drawn(String sampler, long seed, List<Found> archs) {
+    public Drawn {
+      archs = List.copyOf(archs);
+    }
+  }
 
   /** How the found architectures are evaluated (as evaluate does), and by which run. */
   public record Protocol(String data, EvalConfig eval, int threads, int partitions, String runId) {}
@@ -84,46 +98,59 @@ public final class FoundEvaluation {
     return new ArrayList<>(distinct.values());
   }
 
-  /** {@code atlas.architectures} rows of the distinct architectures of {@code found}. */
-  static List<Row> architectureRows(SearchSpace space, List<Found> found, long seed,
-      LocalDate buildDate) {
+  /**
+   * {@code atlas.architectures} rows of the distinct architectures of {@code drawn}; one drawn
+   * twice keeps the first sampler.
+   */
+  static List<Row> architectureRows(SearchSpace space, List<Drawn> drawn, LocalDate buildDate) {
     Map<String, Row> distinct = new TreeMap<>();
-    for (Found f : found) {
-      distinct.computeIfAbsent(f.archId(), id -> RowBuilder.of(Architectures.TABLE.schema())
-          .set(Architectures.ARCH_ID, id)
-          .set(Architectures.SPACE, space.name())
-          .set(Architectures.SPACE_VERSION, space.version())
-          .set(Architectures.FAMILY, space.family())
-          .set(Architectures.ENCODING, f.encoding())
-          .set(Architectures.RESOLUTION, space.resolution(space.parse(f.encoding())))
-          .set(Architectures.MACS, f.cost().macs())
-          .set(Architectures.PARAMS, f.cost().params())
-          .set(Architectures.SAMPLER, SAMPLER)
-          .set(Architectures.SEED, seed)
-          .set(Architectures.FIRST_SEEN_DATE, Date.valueOf(buildDate))
-          .build());
+    for (Drawn d : drawn) {
+      for (Found f : d.archs()) {
+        distinct.computeIfAbsent(f.archId(), id -> RowBuilder.of(Architectures.TABLE.schema())
+            .set(Architectures.ARCH_ID, id)
+            .set(Architectures.SPACE, space.name())
+            .set(Architectures.SPACE_VERSION, space.version())
+            .set(Architectures.FAMILY, space.family())
+            .set(Architectures.ENCODING, f.encoding())
+            .set(Architectures.RESOLUTION, space.resolution(space.parse(f.encoding())))
+            .set(Architectures.MACS, f.cost().macs())
+            .set(Architectures.PARAMS, f.cost().params())
+            .set(Architectures.SAMPLER, d.sampler())
+            .set(Architectures.SEED, d.seed())
+            .set(Architectures.FIRST_SEEN_DATE, Date.valueOf(buildDate))
+            .build());
+      }
     }
     return new ArrayList<>(distinct.values());
   }
 
-  /**
-   * Records the distinct architectures of {@code found} and their measurements; returns the
-   * measured top-1 by arch_id. Counts architectures_inserted, evaluated and
-   * measurements_inserted into {@code counts}.
-   */
+  /** Records {@code found} as search's finds alone, drawn with {@code seed}. */
   public static Map<String, Double> record(SparkSession spark, SearchSpace space,
       LocalDate buildDate, Row supernet, List<Found> found, long seed, Protocol p,
       LongFunction<Progress> progress, ObjLongConsumer<String> counts) {
+    return record(spark, space, buildDate, supernet, List.of(new Drawn(SAMPLER, seed, found)), p,
+        progress, counts);
+  }
+
+  /**
+   * Records the distinct architectures of {@code drawn} and their test-split measurements, all in
+   * one evaluation; returns the measured top-1 by arch_id. Counts architectures_inserted,
+   * evaluated and measurements_inserted into {@code counts}.
+   */
+  public static Map<String, Double> record(SparkSession spark, SearchSpace space,
+      LocalDate buildDate, Row supernet, List<Drawn> drawn, Protocol p,
+      LongFunction<Progress> progress, ObjLongConsumer<String> counts) {
+    List<Found> found = drawn.stream().flatMap(d -> d.archs().stream()).toList();
     Map<String, Long> arch = DeltaWrites.merge(spark, Architectures.TABLE, spark.createDataFrame(
-        architectureRows(space, found, seed, buildDate), Architectures.TABLE.schema()),
+        architectureRows(space, drawn, buildDate), Architectures.TABLE.schema()),
         OnMatch.KEEP);
     counts.accept("architectures_inserted", arch.get("numTargetRowsInserted"));
     String supernetId = supernet.getAs(Supernets.SUPERNET_ID);
     Map<String, Double> out = measured(spark, buildDate, supernetId, found, p.eval());
     List<Row> input = distinctInputs(found, space.name()).stream()
         .filter(r -> !out.containsKey((String) r.getAs(Architectures.ARCH_ID))).toList();
-    LOG.info("search: evaluating {} found architectures with supernet {} ({} already measured)",
-        input.size(), supernetId.substring(0, 12), out.size());
+    LOG.info("search: evaluating {} architectures on split {} with supernet {} ({} already"
+        + " measured)", input.size(), SPLIT, supernetId.substring(0, 12), out.size());
     counts.accept("evaluated", input.size());
     if (input.isEmpty()) {
       return out;
@@ -132,7 +159,7 @@ public final class FoundEvaluation {
     try (Progress tracked = progress.apply(input.size())) {
       SubnetEvaluation fn = new SubnetEvaluation(space.name(),
           supernet.getAs(Supernets.CHECKPOINT_URI), p.data(), supernetId, p.eval(), p.threads(),
-          RunStamp.of(p.runId(), buildDate), tracked.counter());
+          RunStamp.of(p.runId(), buildDate), tracked.counter()).onSplit(SPLIT);
       int partitions = Math.max(1, Math.min(input.size(), p.partitions()));
       rows = spark.createDataFrame(input, INPUT).repartition(partitions)
           .mapPartitions(fn, Encoders.row(SubnetEvaluation.RESULT_SCHEMA)).collectAsList();
@@ -147,8 +174,8 @@ public final class FoundEvaluation {
   }
 
   /**
-   * Top-1 by arch_id of those of {@code found} the date already measured with the supernet under
-   * the same protocol (held-out images and BN recalibration).
+   * Top-1 by arch_id of those of {@code found} the date already measured on the test split with
+   * the supernet under the same protocol (held-out images and BN recalibration).
    */
   static Map<String, Double> measured(SparkSession spark, LocalDate buildDate, String supernetId,
       List<Found> found, EvalConfig eval) {
@@ -157,7 +184,7 @@ public final class FoundEvaluation {
     spark.table(Measurements.TABLE.qualifiedName())
         .where(col(Measurements.BUILD_DATE).equalTo(lit(Date.valueOf(buildDate)))
             .and(col(Measurements.SUPERNET_ID).equalTo(supernetId))
-            .and(col(Measurements.SPLIT).equalTo(SubnetEvaluation.SPLIT))
+            .and(col(Measurements.SPLIT).equalTo(SPLIT))
             .and(col(Measurements.ARCH_ID).isin(ids.toArray()))
             .and(col(Measurements.TOP1).isNotNull())
             .and(col(Measurements.N_IMAGES).equalTo(eval.evalImages()))

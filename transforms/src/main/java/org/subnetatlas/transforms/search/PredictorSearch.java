@@ -6,11 +6,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongFunction;
 import java.util.function.ObjLongConsumer;
+import java.util.function.Predicate;
 import org.apache.spark.ml.PredictionModel;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
@@ -38,11 +40,12 @@ import org.subnetatlas.udfs.prediction.PredictorModels;
 /**
  * search's dataflow: OFA's evolutionary search on the date's best encoding-only top-1 predictor
  * under each MACs budget (and a latency budget when a latency predictor exists); the best
- * {@code topK} per budget are then recorded in {@code atlas.architectures} and evaluated for real
- * into {@code atlas.measurements} ({@link FoundEvaluation}), and the predicted and measured top-1
- * replace the date's {@code atlas.search_results}, which refers to them by arch_id. Encoding-only, because the
- * search scores tens of thousands of candidates and zero-cost proxies cost a forward and backward
- * each.
+ * {@code topK} per budget, and as many sub-networks drawn at random under the same budget
+ * ({@link RandomBaseline}), are then recorded in {@code atlas.architectures} and evaluated for real
+ * on the test split into {@code atlas.measurements} ({@link FoundEvaluation}), and the predicted
+ * and measured top-1 of both replace the date's {@code atlas.search_results}, which refers to them
+ * by arch_id. Encoding-only, because the search scores tens of thousands of candidates and
+ * zero-cost proxies cost a forward and backward each.
  */
 public final class PredictorSearch {
 
@@ -81,8 +84,8 @@ public final class PredictorSearch {
   }
 
   /**
-   * Searches, records and measures what it found and writes the results; counts
-   * candidates_scored, architectures_inserted, evaluated, measurements_inserted and
+   * Searches, draws the random baseline, records and measures both and writes the results; counts
+   * candidates_scored, baseline_drawn, architectures_inserted, evaluated, measurements_inserted and
    * search_results_written into {@code counts}.
    *
    * @throws BadInputException when the date has no top-1 predictor or no supernet
@@ -112,36 +115,44 @@ public final class PredictorSearch {
     long largest = space.cost(space.largest()).macs();
     Map<String, Double> predicted = new HashMap<>();
     List<Found> found = new ArrayList<>();
+    List<FoundEvaluation.Drawn> baseline = new ArrayList<>();
     for (double f : req.fractions()) {
       long budget = (long) Math.floor(f * largest);
       PredictionModel<Vector, ?> lat = latency;
       String label = budgetLabel(budget, lat != null, req.latencyBudget());
+      Predicate<Arch> feasible = a -> space.cost(a).macs() <= budget
+          && (lat == null || lat.predict(features(space, a)) <= req.latencyBudget());
       long t0 = System.nanoTime();
       EvolutionSearch search = new EvolutionSearch(space,
-          a -> top1.predict(features(space, a)),
-          a -> space.cost(a).macs() <= budget
-              && (lat == null || lat.predict(features(space, a)) <= req.latencyBudget()),
-          req.settings());
+          a -> top1.predict(features(space, a)), feasible, req.settings());
       List<EvolutionSearch.Scored> best = search.run();
       LOG.info("search: {}: {} candidates scored in {} s, best predicted top-1 {}", label,
           search.evaluated(), String.format("%.1f", (System.nanoTime() - t0) / 1e9),
           String.format("%.4f", best.get(0).score()));
       counts.accept("candidates_scored", search.evaluated());
-      for (int i = 0; i < Math.min(req.topK(), best.size()); i++) {
-        Arch a = best.get(i).arch();
-        String id = space.archId(a);
-        predicted.put(id, best.get(i).score());
-        found.add(new Found(label, i + 1, id, space.canonical(a), space.cost(a)));
+      int reported = Math.min(req.topK(), best.size());
+      for (int i = 0; i < reported; i++) {
+        found.add(found(space, label, i + 1, best.get(i), predicted));
       }
+      long seed = RandomBaseline.seed(req.settings().seed(), buildDate, budget);
+      List<Found> random = randomBaseline(space, label, feasible, reported, seed, top1, predicted);
+      counts.accept("baseline_drawn", random.size());
+      baseline.add(new FoundEvaluation.Drawn(FoundEvaluation.BASELINE_SAMPLER, seed, random));
     }
     Row supernet = TrainedSupernets.latest(spark, spaceName, buildDate);
+    List<FoundEvaluation.Drawn> all = new ArrayList<>();
+    all.add(new FoundEvaluation.Drawn(FoundEvaluation.SAMPLER, req.settings().seed(), found));
+    all.addAll(baseline);
     Map<String, Double> measured = FoundEvaluation.record(spark, space, buildDate, supernet,
-        found, req.settings().seed(), req.protocol(), progress, counts);
+        all, req.protocol(), progress, counts);
+    Map<String, Found> baselineAt = new HashMap<>();
+    baseline.forEach(d -> d.archs().forEach(b -> baselineAt.put(b.budget() + "#" + b.rank(), b)));
     String searchConfig = new ObjectMapper().valueToTree(req.settings()).toString();
     List<Row> out = new ArrayList<>();
     for (Found r : found) {
       double p = predicted.get(r.archId());
       Double m = measured.get(r.archId());
+      Found b = baselineAt.get(r.budget() + "#" + r.rank());
       out.add(RowBuilder.of(SearchResults.TABLE.schema())
           .set(SearchResults.BUILD_DATE, Date.valueOf(buildDate))
           .set(SearchResults.SPACE, spaceName)
@@ -158,16 +169,56 @@ public final class PredictorSearch {
           .set(SearchResults.SUPERNET_ID, supernet.getAs(Supernets.SUPERNET_ID))
           .set(SearchResults.SEARCH_CONFIG, searchConfig)
           .set(SearchResults.RUN_ID, req.protocol().runId())
+          .set(SearchResults.MEASURED_SPLIT, FoundEvaluation.SPLIT)
+          .set(SearchResults.BASELINE_ARCH_ID, b == null ? null : b.archId())
+          .set(SearchResults.BASELINE_MACS, b == null ? null : b.cost().macs())
+          .set(SearchResults.BASELINE_PREDICTED_TOP1, b == null ? null : predicted.get(b.archId()))
+          .set(SearchResults.BASELINE_MEASURED_TOP1, b == null ? null : measured.get(b.archId()))
           .build());
-      LOG.info("search: {} #{}: predicted {}, measured {}, gap {}", r.budget(), r.rank(),
-          String.format("%.4f", p), m == null ? "-" : String.format("%.4f", m),
-          m == null ? "-" : String.format("%+.4f", p - m));
+      LOG.info("search: {} #{}: predicted {}, measured on {} {}, gap {}; random #{}: predicted {},"
+              + " measured {}", r.budget(), r.rank(), fmt(p), FoundEvaluation.SPLIT, fmt(m),
+          m == null ? "-" : String.format("%+.4f", p - m), r.rank(),
+          fmt(b == null ? null : predicted.get(b.archId())),
+          fmt(b == null ? null : measured.get(b.archId())));
     }
     Map<String, Long> written = DeltaWrites.replaceWhere(spark, SearchResults.TABLE,
         spark.createDataFrame(out, SearchResults.TABLE.schema()),
         SearchResults.BUILD_DATE + " = '" + buildDate + "' AND " + SearchResults.SPACE + " = '"
             + spaceName + "'");
     counts.accept("search_results_written", written.get("numOutputRows"));
+  }
+
+  /**
+   * The budget's random baseline: {@code count} sub-networks drawn with {@code seed} under
+   * {@code feasible}, ranked by predicted top-1 as search ranks its finds, so rank r pairs the r-th
+   * best predicted of each.
+   */
+  private static List<Found> randomBaseline(MbConvSpace space, String label,
+      Predicate<Arch> feasible, int count, long seed, PredictionModel<Vector, ?> top1,
+      Map<String, Double> predicted) {
+    List<EvolutionSearch.Scored> drawn = new ArrayList<>();
+    for (Arch a : RandomBaseline.draw(space, feasible, count, seed)) {
+      drawn.add(new EvolutionSearch.Scored(a, top1.predict(features(space, a))));
+    }
+    drawn.sort(Comparator.comparingDouble(EvolutionSearch.Scored::score).reversed()
+        .thenComparing(s -> space.canonical(s.arch())));
+    List<Found> out = new ArrayList<>();
+    for (int i = 0; i < drawn.size(); i++) {
+      out.add(found(space, label, i + 1, drawn.get(i), predicted));
+    }
+    return out;
+  }
+
+  /** One ranked sub-network under {@code label}, its prediction noted in {@code predicted}. */
+  private static Found found(MbConvSpace space, String label, int rank, EvolutionSearch.Scored s,
+      Map<String, Double> predicted) {
+    String id = space.archId(s.arch());
+    predicted.put(id, s.score());
+    return new Found(label, rank, id, space.canonical(s.arch()), space.cost(s.arch()));
+  }
+
+  private static String fmt(Double v) {
+    return v == null ? "-" : String.format("%.4f", v);
   }
 
   private static PredictionModel<Vector, ?> load(Row predictor) {

@@ -47,6 +47,21 @@ public record FashionData(Split train, Split valid, Split test) {
         + ", " + images("t10k") + ", " + labels("t10k") + " (full layout)");
   }
 
+  /**
+   * The split named {@code name} ({@code train}, {@code valid} or {@code test}).
+   *
+   * @throws IllegalArgumentException for any other name
+   */
+  public Split split(String name) {
+    return switch (Objects.requireNonNull(name, "name")) {
+      case "train" -> train;
+      case "valid" -> valid;
+      case "test" -> test;
+      default -> throw new IllegalArgumentException("split " + name
+          + ": not a Fashion-MNIST split (train, valid or test)");
+    };
+  }
+
   private static String images(String split) {
     return split + "-images-idx3-ubyte.gz";
   }

@@ -6,7 +6,8 @@ import org.subnetatlas.udfs.nets.DjlRuntime;
  * How a sub-network is evaluated.
  *
  * @param recalibrationImages training images (a fixed subset) forwarded to reset BN statistics
- * @param evalImages first this many images of the valid split are scored
+ * @param evalImages first this many images of the held-out split are scored (valid; test for
+ *     what search found)
  * @param batchSize images per forward
  * @param recalibrateBn recalibrate BN (true) or use the supernet's inherited running statistics
  * @param device where the networks run (auto, cpu or gpu; {@link DjlRuntime#preferDevice})

@@ -14,7 +14,8 @@ import org.subnetatlas.udfs.nets.ElasticMbNet;
 /**
  * Scores sub-networks with inherited supernet weights: BN statistics recalibrated on a fixed
  * subset of the train split (private to each call, so the shared supernet is never written), then
- * top-1/top-5/loss on the first images of the valid split. Any number of evaluators may run in
+ * top-1/top-5/loss on the first images of a held-out split: valid, or test where a figure must be
+ * independent of the valid labels predictors learn from. Any number of evaluators may run in
  * parallel threads on one {@link TrainedSupernet}; each call frees its native memory.
  */
 public final class SubnetEvaluator {
@@ -25,7 +26,7 @@ public final class SubnetEvaluator {
   private final TrainedSupernet supernet;
   private final ElasticMbNet net;
   private final FashionData.Split train;
-  private final FashionData.Split valid;
+  private final FashionData.Split heldOut;
   private final EvalConfig cfg;
   private final int[] recalibration;
   private final int nEval;
@@ -35,17 +36,35 @@ public final class SubnetEvaluator {
   }
 
   /**
+   * An evaluator that scores on {@code split} ({@code valid} or {@code test}) of {@code data}, with
+   * the same recalibration as every stage.
+   */
+  public SubnetEvaluator(TrainedSupernet supernet, FashionData data, String split, EvalConfig cfg) {
+    this(supernet, data, split, cfg, RECALIBRATION_SEED);
+  }
+
+  /**
    * An evaluator whose recalibration subset is drawn with {@code recalibrationSeed} instead of the
    * fixed seed every stage uses: for measuring how much a label depends on which images set BN.
    */
   public SubnetEvaluator(TrainedSupernet supernet, FashionData data, EvalConfig cfg,
       long recalibrationSeed) {
+    this(supernet, data, "valid", cfg, recalibrationSeed);
+  }
+
+  private SubnetEvaluator(TrainedSupernet supernet, FashionData data, String split, EvalConfig cfg,
+      long recalibrationSeed) {
     this.supernet = Objects.requireNonNull(supernet, "supernet");
     this.net = supernet.net();
     this.cfg = Objects.requireNonNull(cfg, "config");
     this.train = Objects.requireNonNull(data, "data").train();
-    this.valid = data.valid();
-    this.nEval = Math.min(cfg.evalImages(), valid.count());
+    this.heldOut = data.split(split);
+    if (heldOut == train) {
+      // the train split recalibrates BN and trained the supernet: no held-out figure
+      throw new IllegalArgumentException("split " + split
+          + ": sub-networks are scored on a held-out split (valid or test)");
+    }
+    this.nEval = Math.min(cfg.evalImages(), heldOut.count());
     this.recalibration = subset(train.count(), Math.min(cfg.recalibrationImages(), train.count()),
         recalibrationSeed);
   }
@@ -73,13 +92,13 @@ public final class SubnetEvaluator {
     return java.util.Arrays.copyOf(p, k);
   }
 
-  /** Evaluates {@code arch} on the first {@code evalImages} valid images; call from any thread. */
+  /** Evaluates {@code arch} on the first {@code evalImages} held-out images; call from any thread. */
   public EvalResult evaluate(MbArch arch) {
     return evaluate(arch, 0, nEval);
   }
 
   /**
-   * Evaluates {@code arch} on valid images {@code [first, first + images)}, with the same fixed
+   * Evaluates {@code arch} on held-out images {@code [first, first + images)}, with the same fixed
    * recalibration subset (so disjoint ranges give independent estimates of the same network).
    */
   public EvalResult evaluate(MbArch arch, int first, int images) {
@@ -87,15 +106,15 @@ public final class SubnetEvaluator {
   }
 
   /**
-   * Evaluates {@code arch} on {@code blocks} consecutive ranges of {@code images} valid images from
+   * Evaluates {@code arch} on {@code blocks} consecutive ranges of {@code images} held-out images from
    * {@code first}: one result per range, all after one BN recalibration.
    */
   public EvalResult[] evaluate(MbArch arch, int first, int images, int blocks) {
     Objects.requireNonNull(arch, "arch");
     long end = first + (long) images * blocks;
-    if (first < 0 || images < 1 || blocks < 1 || end > valid.count()) {
-      throw new IllegalArgumentException("valid images [" + first + ", " + end
-          + ") are not inside the split's " + valid.count());
+    if (first < 0 || images < 1 || blocks < 1 || end > heldOut.count()) {
+      throw new IllegalArgumentException(heldOut.name() + " images [" + first + ", " + end
+          + ") are not inside the split's " + heldOut.count());
     }
     if (!supernet.spec().resolutionChoices().contains(arch.r())) {
       throw new IllegalArgumentException("resolution " + arch.r() + " is not one of "
@@ -134,8 +153,8 @@ public final class SubnetEvaluator {
     for (int from = first; from < end; from += cfg.batchSize()) {
       int to = Math.min(from + cfg.batchSize(), end);
       try (NDManager bm = m.newSubManager()) {
-        NDArray x = Batches.images(bm, valid, arch.r(), null, from, to, null);
-        scores.add(net.forward(bm, arch, x, stats).toFloatArray(), valid, from);
+        NDArray x = Batches.images(bm, heldOut, arch.r(), null, from, to, null);
+        scores.add(net.forward(bm, arch, x, stats).toFloatArray(), heldOut, from);
       }
     }
     return scores.result(cfg.recalibrateBn());

@@ -87,8 +87,14 @@ public final class ExecutorCache {
   /** One evaluator per (checkpoint, data, config); evaluators are safe to share between threads. */
   public static SubnetEvaluator evaluator(String spaceName, String checkpointUri, String dataUri,
       EvalConfig config) {
-    String key = checkpointUri + "|" + dataUri + "|" + config;
+    return evaluator(spaceName, checkpointUri, dataUri, config, "valid");
+  }
+
+  /** The evaluator that scores on {@code split} of the data, one per (checkpoint, data, config, split). */
+  public static SubnetEvaluator evaluator(String spaceName, String checkpointUri, String dataUri,
+      EvalConfig config, String split) {
+    String key = checkpointUri + "|" + dataUri + "|" + config + "|" + split;
     return EVALUATORS.computeIfAbsent(key, k ->
-        new SubnetEvaluator(supernet(spaceName, checkpointUri), data(dataUri), config));
+        new SubnetEvaluator(supernet(spaceName, checkpointUri), data(dataUri), split, config));
   }
 }
